@@ -1,0 +1,76 @@
+#include "app/app.h"
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "audit/routes.h"
+#include "http/request_context.h"
+#include "identity/routes.h"
+#include "store/migration.h"
+
+namespace civicgrid::app {
+
+namespace fs = std::filesystem;
+
+std::string find_shipped_dir(const std::string& relative) {
+  std::vector<fs::path> candidates{fs::current_path() / relative};
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / ".." / relative);
+    candidates.push_back(exe.parent_path() / relative);
+  }
+  if (const char* src = std::getenv("CIVICGRID_SOURCE_DIR")) candidates.push_back(fs::path(src) / relative);
+  for (const auto& c : candidates)
+    if (fs::is_directory(c, ec)) return fs::weakly_canonical(c, ec).string();
+  return {};
+}
+
+Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock& clock) {
+  std::unique_ptr<App> app(new App(clock));
+  store::DatabaseOptions db_options;
+  db_options.url = options.db_url.empty() ? options.data_dir : options.db_url;
+  auto db = store::open_database(db_options);
+  if (!db) return fail(db.error());
+  app->db_ = std::move(*db);
+  // Order matters: a module's tables may reference those of modules before it.
+  const store::MigrationSet sets[] = {audit::migrations(), identity::migrations()};
+  auto applied = store::apply_migrations(*app->db_, sets);
+  if (!applied) return fail(applied.error());
+  app->audit_ = std::make_unique<audit::AuditLog>(*app->db_, clock);
+  app->identity_ = std::make_unique<identity::IdentityService>(*app->db_, clock);
+  if (auto ok = app->identity_->load(); !ok) return fail(ok.error());
+  return app;
+}
+
+App::~App() {
+  if (db_) db_->close();
+}
+
+void App::register_routes(http::Router& router, http::Metrics& metrics) {
+  router.add({http::Method::kGet, "/healthz", http::Access::public_access(),
+              [this](http::RequestContext&) -> Result<http::Response> {
+                auto ping = db_->read([](store::Session& s) { return s.query("SELECT 1"); });
+                if (!ping) return fail(Error::unavailable("存储不可用", "store unavailable"));
+                return http::Response::json({{"status", "ok"}});
+              }});
+  router.add({http::Method::kGet, "/metrics", http::Access::public_access(),
+              [&metrics](http::RequestContext&) -> Result<http::Response> {
+                return http::Response::text(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+              }});
+  metrics.add_gauge("civicgrid_db_readers_total", "Reader connections in the pool.",
+                    [this] { return db_->stats().readers_total; });
+  metrics.add_gauge("civicgrid_db_readers_in_use", "Reader connections in use.",
+                    [this] { return db_->stats().readers_in_use; });
+  metrics.add_gauge("civicgrid_db_writers_waiting", "Writers waiting for the write connection.",
+                    [this] { return db_->stats().writers_waiting; });
+  metrics.add_gauge("civicgrid_db_write_transactions", "Write transactions committed.",
+                    [this] { return static_cast<double>(db_->stats().write_transactions); });
+  metrics.add_gauge("civicgrid_db_write_batches", "Physical commits (group commit batches).",
+                    [this] { return static_cast<double>(db_->stats().write_batches); });
+  identity::register_routes(router, *identity_);
+  audit::register_routes(router, *audit_);
+}
+
+}  // namespace civicgrid::app

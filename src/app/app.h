@@ -1,0 +1,51 @@
+// The composition root: the only place that knows every module. It opens the store, applies every
+// module's migrations, builds the services and registers their routes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "audit/audit.h"
+#include "core/error.h"
+#include "core/time.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "identity/identity.h"
+#include "store/database.h"
+
+namespace civicgrid::app {
+
+struct StoreOptions {
+  std::string data_dir = "var";  // SQLite file lives in <data_dir>/civicgrid.db
+  std::string db_url;            // overrides data_dir when set
+};
+
+// Services over one store, for the server and for the CLI commands.
+class App {
+ public:
+  // Opens the store and applies migrations. `clock` outlives the App.
+  static Result<std::unique_ptr<App>> open(const StoreOptions& options, const Clock& clock);
+  ~App();
+
+  store::Database& db() { return *db_; }
+  audit::AuditLog& audit() { return *audit_; }
+  identity::IdentityService& identity() { return *identity_; }
+  const Clock& clock() const { return clock_; }
+
+  // Registers every module's routes plus /healthz and /metrics.
+  void register_routes(http::Router& router, http::Metrics& metrics);
+
+ private:
+  explicit App(const Clock& clock) : clock_(clock) {}
+
+  const Clock& clock_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<identity::IdentityService> identity_;
+};
+
+// Locates a directory shipped with the source tree (e.g. "data/demo", "web/dist"): next to the
+// working directory, then relative to the executable, then under $CIVICGRID_SOURCE_DIR.
+std::string find_shipped_dir(const std::string& relative);
+
+}  // namespace civicgrid::app

@@ -1,0 +1,14 @@
+// The CLI sub-commands. Each registers itself on the CLI11 app and runs when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace civicgrid::app {
+
+// Each returns the process exit code once the command has run; registration happens first.
+void add_serve_command(CLI::App& cli, int& exit_code);
+void add_user_commands(CLI::App& cli, int& exit_code);
+void add_apikey_commands(CLI::App& cli, int& exit_code);
+void add_audit_commands(CLI::App& cli, int& exit_code);
+
+}  // namespace civicgrid::app
