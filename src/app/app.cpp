@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "audit/routes.h"
+#include "cases/routes.h"
 #include "http/request_context.h"
 #include "identity/routes.h"
 #include "store/migration.h"
@@ -35,12 +36,25 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   if (!db) return fail(db.error());
   app->db_ = std::move(*db);
   // Order matters: a module's tables may reference those of modules before it.
-  const store::MigrationSet sets[] = {audit::migrations(), identity::migrations()};
+  const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(), cases::migrations()};
   auto applied = store::apply_migrations(*app->db_, sets);
   if (!applied) return fail(applied.error());
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_, clock);
   app->identity_ = std::make_unique<identity::IdentityService>(*app->db_, clock);
   if (auto ok = app->identity_->load(); !ok) return fail(ok.error());
+  std::string calendar_file = options.calendar_file;
+  if (calendar_file.empty()) {
+    const std::string dir = find_shipped_dir("data/calendar");
+    if (dir.empty())
+      return fail(Error::invalid("calendar", "找不到节假日日历 data/calendar", "holiday calendar data/calendar not found"));
+    calendar_file = dir + "/cn-holidays.json";
+  }
+  auto calendar = load_work_calendar(calendar_file);
+  if (!calendar) return fail(calendar.error());
+  app->calendar_ = std::move(*calendar);
+  app->cases_ = std::make_unique<cases::CaseService>(*app->db_, clock, app->calendar_, *app->identity_,
+                                                     *app->audit_);
+  if (auto ok = app->cases_->load(); !ok) return fail(ok.error());
   return app;
 }
 
@@ -71,6 +85,7 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
                     [this] { return static_cast<double>(db_->stats().write_batches); });
   identity::register_routes(router, *identity_);
   audit::register_routes(router, *audit_);
+  cases::register_routes(router, *cases_);
 }
 
 }  // namespace civicgrid::app

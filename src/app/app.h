@@ -6,6 +6,8 @@
 #include <string>
 
 #include "audit/audit.h"
+#include "cases/cases.h"
+#include "core/work_calendar.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "http/metrics.h"
@@ -18,6 +20,7 @@ namespace civicgrid::app {
 struct StoreOptions {
   std::string data_dir = "var";  // SQLite file lives in <data_dir>/civicgrid.db
   std::string db_url;            // overrides data_dir when set
+  std::string calendar_file;     // default: data/calendar/cn-holidays.json shipped with civicgrid
 };
 
 // Services over one store, for the server and for the CLI commands.
@@ -30,6 +33,8 @@ class App {
   store::Database& db() { return *db_; }
   audit::AuditLog& audit() { return *audit_; }
   identity::IdentityService& identity() { return *identity_; }
+  cases::CaseService& cases() { return *cases_; }
+  const WorkCalendar& calendar() const { return calendar_; }
   const Clock& clock() const { return clock_; }
 
   // Registers every module's routes plus /healthz and /metrics.
@@ -42,6 +47,8 @@ class App {
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<audit::AuditLog> audit_;
   std::unique_ptr<identity::IdentityService> identity_;
+  WorkCalendar calendar_;
+  std::unique_ptr<cases::CaseService> cases_;
 };
 
 // Locates a directory shipped with the source tree (e.g. "data/demo", "web/dist"): next to the

@@ -72,6 +72,31 @@ Result<int> load_demo_units(App& app, const std::string& dir) {
   return created;
 }
 
+Result<int> load_demo_catalog(App& app, const std::string& dir) {
+  if (!app.cases().catalog()->categories().empty()) return 0;
+  auto cats = read_json(dir + "/categories.json");
+  if (!cats) return fail(cats.error());
+  std::vector<cases::Category> categories;
+  for (const auto& v : cats->as_array()) {
+    const auto& o = v.as_object();
+    categories.push_back({str(o, "code"), str(o, "name"), str(o, "name_en"), str(o, "parent"),
+                          static_cast<int>(o.at("level").to_number<std::int64_t>()), true});
+  }
+  if (auto ok = app.cases().put_categories(categories); !ok) return fail(ok.error());
+  auto rules = read_json(dir + "/routing.json");
+  if (!rules) return fail(rules.error());
+  std::vector<cases::RoutingRule> routing;
+  for (const auto& v : rules->as_array()) {
+    const auto& o = v.as_object();
+    cases::RoutingRule r{str(o, "category"), str(o, "area"), str(o, "lead"), {}};
+    if (const auto* co = o.if_contains("co"); co && co->is_array())
+      for (const auto& d : co->as_array()) r.co.emplace_back(d.as_string());
+    routing.push_back(std::move(r));
+  }
+  if (auto ok = app.cases().put_routing_rules(routing); !ok) return fail(ok.error());
+  return static_cast<int>(categories.size());
+}
+
 Result<std::vector<DemoCredentials>> create_demo_users(App& app) {
   struct Spec {
     const char* username;

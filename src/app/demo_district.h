@@ -19,6 +19,9 @@ struct DemoCredentials {
 
 // Loads the units of `dir` (units.json, grids.geojson). Returns the number of units created.
 Result<int> load_demo_units(App& app, const std::string& dir);
+// Loads the category tree (categories.json) and the dispatch rules (routing.json) when the store has
+// no categories yet. Returns the number of categories created.
+Result<int> load_demo_catalog(App& app, const std::string& dir);
 // Creates the demo users that do not exist yet; returns their new credentials.
 Result<std::vector<DemoCredentials>> create_demo_users(App& app);
 

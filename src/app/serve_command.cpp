@@ -2,7 +2,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <condition_variable>
 #include <iostream>
+#include <thread>
 
 #include "app/app.h"
 #include "app/commands.h"
@@ -19,6 +21,7 @@ struct ServeOptions {
   http::ServerOptions server;
   bool demo = false;
   bool test_clock = false;
+  int sweep_interval_s = 60;
   std::string static_dir;
   std::string log_level = "info";
 };
@@ -44,6 +47,7 @@ http::CompletionHook make_audit_hook(audit::AuditLog& log) {
     if (!route) return;
     const auto& note = ctx.audit();
     if (!route->audited && !note.personal_data_read) return;
+    if (note.written && status < 400) return;
     audit::Entry e;
     e.actor = ctx.principal().actor();
     e.action = note.action.empty()
@@ -61,6 +65,30 @@ http::CompletionHook make_audit_hook(audit::AuditLog& log) {
       spdlog::error("audit append failed for request {}: {}", ctx.request_id(), r.error().detail());
   };
 }
+
+// Runs the overdue sweep periodically on its own thread until stopped.
+class OverdueSweeper {
+ public:
+  OverdueSweeper(cases::CaseService& cases, std::chrono::seconds interval)
+      : thread_([&cases, interval](std::stop_token stop) {
+          std::mutex mu;
+          std::condition_variable_any cv;
+          std::unique_lock lock(mu);
+          while (!cv.wait_for(lock, stop, interval, [] { return false; })) {
+            if (stop.stop_requested()) break;
+            auto n = cases.sweep_overdue();
+            if (!n) spdlog::warn("overdue sweep failed: {}", n.error().message_en());
+            else if (*n > 0) spdlog::info("overdue sweep: {} cases became overdue", *n);
+          }
+        }) {}
+  void stop() {
+    thread_.request_stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::jthread thread_;
+};
 
 void add_test_clock_route(http::Router& router, OffsetClock& clock) {
   router.add({http::Method::kPost, "/api/v1/test/clock", http::Access::public_access(),
@@ -95,6 +123,12 @@ int serve(const ServeOptions& opt) {
       spdlog::critical("--demo: {}", units.error().message_en());
       return 1;
     }
+    (*app)->cases().refresh_grids();
+    auto catalog = load_demo_catalog(**app, dir);
+    if (!catalog) {
+      spdlog::critical("--demo: {} {}", catalog.error().message_en(), catalog.error().detail());
+      return 1;
+    }
     auto users = create_demo_users(**app);
     if (!users) {
       spdlog::critical("--demo: {} {}", users.error().message_en(), users.error().detail());
@@ -126,7 +160,9 @@ int serve(const ServeOptions& opt) {
   }
   std::cout << "civicgrid listening on http://" << server_options.listen << ":" << *port << std::endl;
   spdlog::info("listening on {}:{}", server_options.listen, *port);
+  OverdueSweeper sweeper((*app)->cases(), std::chrono::seconds(opt.sweep_interval_s));
   server.run();
+  sweeper.stop();
   spdlog::info("stopped accepting; closing the store");
   app->reset();
   spdlog::info("shutdown complete");
@@ -147,6 +183,9 @@ void add_serve_command(CLI::App& cli, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--static", opt->static_dir, "front-end directory (default: web/dist)");
   cmd->add_option("--log-level", opt->log_level, "trace, debug, info, warn, error")->capture_default_str();
+  cmd->add_option("--sweep-interval", opt->sweep_interval_s, "seconds between overdue sweeps")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   cmd->add_flag("--demo", opt->demo, "load the demo district and demo users (idempotent)");
   cmd->add_flag("--test-clock", opt->test_clock, "allow tests to move the clock (never in production)");
   cmd->callback([opt, &exit_code] { exit_code = serve(*opt); });

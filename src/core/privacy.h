@@ -12,3 +12,11 @@ std::string mask_phone(std::string_view phone);
 std::string mask_name(std::string_view name);
 
 }  // namespace civicgrid::privacy
+
+namespace civicgrid::privacy {
+
+// Masks runs of 7 or more digits (ASCII or full-width, spaces and dashes allowed inside) that look like
+// phone, ID or card numbers: the minimum every public text gets until fuller redaction applies.
+std::string mask_long_numbers(std::string_view text);
+
+}  // namespace civicgrid::privacy

@@ -25,6 +25,9 @@ struct AuditNote {
   std::string target_id;
   bool personal_data_read = false;  // a read of names/phones/ID numbers: audited even for GET
   boost::json::object detail;
+  // The handler already wrote the entry inside its own transaction (atomic with the change); the
+  // server then writes an entry only if the request failed.
+  bool written = false;
 };
 
 class RequestContext {

@@ -79,7 +79,8 @@ Result<RouteMatch> Router::match(Method method, std::string_view path) const {
     if (!ok) continue;
     const Route& r = routes_[c.route_index];
     if (r.method != method) {
-      allowed.push_back(r.method);
+      if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end())
+        allowed.push_back(r.method);
       continue;
     }
     // Ties (same first-parameter position) prefer fewer parameters overall.

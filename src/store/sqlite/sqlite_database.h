@@ -7,8 +7,12 @@
 // runs up to kMaxBatch queued bodies in one BEGIN IMMEDIATE ... COMMIT, each inside its own
 // savepoint, and hands every caller its own result. One fsync thus serves many callers.
 //
-// Deadlock rules for callers: a thread holding a Transaction from begin_write() must not call
-// begin_write() or run_write(), and no thread may call close() while it holds a Transaction.
+// A run_write() body may run on another caller's thread (the leader's), after bodies of other
+// callers in the same transaction; it must not rely on thread-local state.
+//
+// Deadlock rules for callers: neither a thread holding a Transaction from begin_write() nor a
+// run_write() body may call begin_write() or run_write(), and no thread may call close() while it
+// holds a Transaction.
 #pragma once
 
 #include <atomic>

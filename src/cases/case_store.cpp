@@ -1,0 +1,227 @@
+#include "cases/case_store.h"
+
+#include "cases/queries.h"
+
+namespace civicgrid::cases::case_store {
+
+namespace {
+
+store::Value opt_double(const std::optional<Location>& loc, bool lat) {
+  if (!loc) return nullptr;
+  return lat ? loc->lat : loc->lon;
+}
+
+Case from_row(const store::Row& r) {
+  Case c;
+  c.id = r.i64(0);
+  c.tracking_code = r.str(1);
+  c.external_id = r.str(2);
+  c.type = parse_appeal_type(r.str(3)).value_or(AppealType::kComplaint);
+  c.channel = parse_channel(r.str(4)).value_or(Channel::kWeb);
+  c.urgency = parse_urgency(r.str(5)).value_or(Urgency::kNormal);
+  c.title = r.str(6);
+  c.description = r.str(7);
+  c.category = r.str(8);
+  if (!r.is_null(9) && !r.is_null(10)) c.location = Location{r.f64(9), r.f64(10)};
+  c.address = r.str(11);
+  c.area = r.str(12);
+  c.grid = r.str(13);
+  c.contact_name = r.str(14);
+  c.contact_phone = r.str(15);
+  c.anonymous = r.i64(16) != 0;
+  c.submitted_by = r.str(17);
+  c.status = parse_status(r.str(18)).value_or(Status::kSubmitted);
+  c.lead = r.str(19);
+  c.created_at = r.i64(20);
+  c.updated_at = r.i64(21);
+  c.deadline_at = r.i64(22);
+  c.closed_at = r.i64(23);
+  c.overdue = r.i64(24) != 0;
+  c.supervisions = static_cast<int>(r.i64(25));
+  c.reworks = static_cast<int>(r.i64(26));
+  c.returns = static_cast<int>(r.i64(27));
+  c.extension_days_pending = static_cast<int>(r.i64(28));
+  c.extension_reason = r.str(29);
+  c.result = r.str(30);
+  c.reply = r.str(31);
+  c.merged_into = r.i64(32);
+  if (!r.str(33).empty())
+    c.evaluation = Evaluation{r.str(33), r.str(34), r.str(35), r.i64(36)};
+  c.version = r.i64(37);
+  return c;
+}
+
+Result<void> write_participants(store::Session& s, const Case& c, bool replace) {
+  if (replace)
+    if (auto r = s.execute(queries::kDeleteParticipants, {c.id}); !r) return fail(r.error());
+  std::int64_t seq = 0;
+  for (const auto& p : c.participants) {
+    auto r = s.execute(queries::kInsertParticipant,
+                       {c.id, p.unit, p.role, p.assigned_at, p.due_at, p.accepted_at,
+                        std::int64_t{p.active ? 1 : 0}, ++seq});
+    if (!r) return fail(r.error());
+  }
+  return {};
+}
+
+Result<Case> load_where(store::Session& s, const std::string& where, store::Value key) {
+  const std::string sql = std::string("SELECT ") + queries::kCaseColumns + " FROM cases WHERE " + where;
+  auto rows = s.query(sql, {std::move(key)});
+  if (!rows) return fail(rows.error());
+  if (rows->rows.empty()) return fail(Error::not_found("案件不存在", "no such case"));
+  Case c = from_row(rows->rows[0]);
+  auto parts = s.query(queries::kParticipants, {c.id});
+  if (!parts) return fail(parts.error());
+  for (const auto& r : parts->rows)
+    c.participants.push_back({r.str(0), r.str(1), r.i64(2), r.i64(3), r.i64(4), r.i64(5) != 0});
+  return c;
+}
+
+}  // namespace
+
+Result<std::int64_t> insert(store::Session& s, Case& c) {
+  const Evaluation ev = c.evaluation.value_or(Evaluation{});
+  auto r = s.query(
+      queries::kInsertCase,
+      {c.tracking_code, c.external_id, std::string(name(c.type)), std::string(name(c.channel)),
+       std::string(name(c.urgency)), c.title, c.description, c.category, opt_double(c.location, true),
+       opt_double(c.location, false), c.address, c.area, c.grid, c.contact_name, c.contact_phone,
+       std::int64_t{c.anonymous}, c.submitted_by, std::string(name(c.status)), c.lead, c.created_at,
+       c.updated_at, c.deadline_at, c.closed_at, std::int64_t{c.overdue}, std::int64_t{c.supervisions},
+       std::int64_t{c.reworks}, std::int64_t{c.returns}, std::int64_t{c.extension_days_pending},
+       c.extension_reason, c.result, c.reply, c.merged_into, ev.resolved, ev.satisfaction, ev.comment,
+       ev.at});
+  if (!r) return fail(r.error());
+  c.id = r->rows.at(0).i64(0);
+  c.version = 1;
+  if (!c.participants.empty())
+    if (auto ok = write_participants(s, c, false); !ok) return fail(ok.error());
+  return c.id;
+}
+
+Result<void> update(store::Session& s, Case& c) {
+  const Evaluation ev = c.evaluation.value_or(Evaluation{});
+  auto n = s.execute(queries::kUpdateCase,
+                     {c.id, c.version, c.category, std::string(name(c.status)), c.lead, c.updated_at,
+                      c.deadline_at, c.closed_at, std::int64_t{c.overdue}, std::int64_t{c.supervisions},
+                      std::int64_t{c.reworks}, std::int64_t{c.returns},
+                      std::int64_t{c.extension_days_pending}, c.extension_reason, c.result, c.reply,
+                      c.merged_into, ev.resolved, ev.satisfaction, ev.comment, ev.at});
+  if (!n) return fail(n.error());
+  if (*n == 0)
+    return fail(Error::conflict("案件已被他人修改，请刷新后重试", "the case was changed by someone else; reload it",
+                                "version"));
+  ++c.version;
+  return write_participants(s, c, true);
+}
+
+Result<void> insert_event(store::Session& s, const CaseEvent& e) {
+  auto r = s.execute(queries::kInsertEvent,
+                     {e.case_id, e.at, std::string(name(e.action)), e.actor, e.actor_unit,
+                      std::string(name(e.from)), std::string(name(e.to)), e.data});
+  if (!r) return fail(r.error());
+  return {};
+}
+
+Result<Case> load(store::Session& s, std::int64_t id) { return load_where(s, "id = $1", id); }
+
+Result<Case> load_by_tracking_code(store::Session& s, std::string_view code) {
+  return load_where(s, "tracking_code = $1", std::string(code));
+}
+
+Result<std::vector<CaseEvent>> events(store::Session& s, std::int64_t case_id) {
+  auto rows = s.query(queries::kEvents, {case_id});
+  if (!rows) return fail(rows.error());
+  std::vector<CaseEvent> out;
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) {
+    CaseEvent e;
+    e.id = r.i64(0);
+    e.case_id = r.i64(1);
+    e.at = r.i64(2);
+    e.action = parse_action(r.str(3)).value_or(Action::kSubmit);
+    e.actor = r.str(4);
+    e.actor_unit = r.str(5);
+    e.from = parse_status(r.str(6)).value_or(Status::kSubmitted);
+    e.to = parse_status(r.str(7)).value_or(Status::kSubmitted);
+    e.data = r.str(8);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<Status> status_of(store::Session& s, std::int64_t id) {
+  auto r = s.query(queries::kCaseStatus, {id});
+  if (!r) return fail(r.error());
+  if (r->rows.empty()) return fail(Error::not_found("案件不存在", "no such case"));
+  return parse_status(r->rows[0].str(0)).value_or(Status::kSubmitted);
+}
+
+Result<CasePage> list(store::Session& s, const CaseFilter& f, const identity::DataScope& scope,
+                      const std::vector<std::string>& category_codes,
+                      const std::vector<std::string>& area_codes, Timestamp now) {
+  // The query is assembled from fixed fragments; every value is a bound parameter.
+  std::string sql = std::string("SELECT ") + queries::kCaseColumns + " FROM cases WHERE 1 = 1";
+  std::vector<store::Value> params;
+  auto param = [&](store::Value v) {
+    params.push_back(std::move(v));
+    return "$" + std::to_string(params.size());
+  };
+  auto in_list = [&](const std::string& column, const auto& values) {
+    std::string out = column + " IN (";
+    bool first = true;
+    for (const auto& v : values) {
+      out += (first ? "" : ", ") + param(std::string(v));
+      first = false;
+    }
+    return out + ")";
+  };
+  if (!scope.all) {
+    std::vector<std::string> clauses;
+    if (!scope.areas.empty()) clauses.push_back(in_list("area", scope.areas));
+    if (!scope.departments.empty())
+      clauses.push_back("id IN (SELECT case_id FROM case_participants WHERE active = 1 AND " +
+                        in_list("unit", scope.departments) + ")");
+    if (clauses.empty()) return CasePage{};
+    sql += " AND (" + clauses[0] + (clauses.size() > 1 ? " OR " + clauses[1] : "") + ")";
+  }
+  if (f.status) sql += " AND status = " + param(std::string(name(*f.status)));
+  if (!category_codes.empty()) sql += " AND " + in_list("category", category_codes);
+  if (!area_codes.empty()) sql += " AND " + in_list("area", area_codes);
+  if (f.department) sql += " AND lead = " + param(*f.department);
+  if (f.overdue) {
+    const std::string now_p = param(now);
+    sql += *f.overdue ? " AND closed_at = 0 AND status NOT IN ('closed','rejected','merged') AND (overdue = 1 OR deadline_at < " + now_p + ")"
+                      : " AND NOT (closed_at = 0 AND status NOT IN ('closed','rejected','merged') AND (overdue = 1 OR deadline_at < " + now_p + "))";
+  }
+  if (f.text) {
+    const std::string p = param("%" + *f.text + "%");
+    sql += " AND (title LIKE " + p + " OR description LIKE " + p + ")";
+  }
+  if (f.from) sql += " AND created_at >= " + param(*f.from);
+  if (f.to) sql += " AND created_at < " + param(*f.to);
+  if (f.cursor) sql += " AND id < " + param(*f.cursor);
+  const int limit = std::clamp(f.limit, 1, 200);
+  sql += " ORDER BY id DESC LIMIT " + param(std::int64_t{limit + 1});
+  auto rows = s.query(sql, std::span<const store::Value>(params));
+  if (!rows) return fail(rows.error());
+  CasePage page;
+  for (const auto& r : rows->rows) {
+    if (static_cast<int>(page.cases.size()) == limit) {
+      page.next_cursor = page.cases.back().id;
+      break;
+    }
+    page.cases.push_back(from_row(r));
+  }
+  return page;
+}
+
+Result<std::vector<std::int64_t>> due_for_overdue(store::Session& s, Timestamp now) {
+  auto rows = s.query(queries::kDueForOverdue, {now});
+  if (!rows) return fail(rows.error());
+  std::vector<std::int64_t> ids;
+  for (const auto& r : rows->rows) ids.push_back(r.i64(0));
+  return ids;
+}
+
+}  // namespace civicgrid::cases::case_store

@@ -1,0 +1,36 @@
+// Reading and writing cases, their participants and events inside a store session. Internal to the
+// cases module: the service and the history import call it within their transactions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cases/case.h"
+#include "cases/cases.h"
+#include "core/error.h"
+#include "store/database.h"
+
+namespace civicgrid::cases::case_store {
+
+// Inserts a new case with its participants; returns its id (also set on `c`).
+Result<std::int64_t> insert(store::Session& s, Case& c);
+// Writes the mutable fields and participants; kConflict when the stored version is not c.version.
+// On success c.version is incremented.
+Result<void> update(store::Session& s, Case& c);
+Result<void> insert_event(store::Session& s, const CaseEvent& e);
+
+// kNotFound when absent.
+Result<Case> load(store::Session& s, std::int64_t id);
+Result<Case> load_by_tracking_code(store::Session& s, std::string_view code);
+Result<std::vector<CaseEvent>> events(store::Session& s, std::int64_t case_id);
+Result<Status> status_of(store::Session& s, std::int64_t id);
+
+// A page of cases (newest first), restricted to the given areas/departments unless `all`.
+Result<CasePage> list(store::Session& s, const CaseFilter& f, const identity::DataScope& scope,
+                      const std::vector<std::string>& category_codes,
+                      const std::vector<std::string>& area_codes, Timestamp now);
+
+Result<std::vector<std::int64_t>> due_for_overdue(store::Session& s, Timestamp now);
+
+}  // namespace civicgrid::cases::case_store

@@ -1,0 +1,144 @@
+// The case workflow's public interface (接诉即办 closed loop). Other modules and the app use
+// CaseService; nobody else reads the module's tables.
+//
+// Tables owned: categories, routing_rules, time_limits, cases, case_participants, case_events.
+// Thread-safe: one CaseService serves all request threads.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/audit.h"
+#include "cases/case.h"
+#include "cases/case_rules.h"
+#include "cases/catalog.h"
+#include "cases/grid_locator.h"
+#include "core/error.h"
+#include "core/time.h"
+#include "core/work_calendar.h"
+#include "identity/identity.h"
+#include "store/database.h"
+#include "store/migration.h"
+
+namespace civicgrid::cases {
+
+store::MigrationSet migrations();
+
+struct AppealInput {
+  AppealType type = AppealType::kComplaint;
+  std::string title;
+  std::string description;
+  std::string category;
+  Urgency urgency = Urgency::kNormal;
+  std::optional<Location> location;
+  std::string address;
+  std::string grid;
+  std::string contact_name;
+  std::string contact_phone;
+  Channel channel = Channel::kWeb;
+  bool anonymous = false;
+};
+
+// Validates an intake body (POST /api/v1/appeals, import lines). Field errors name the field.
+Result<AppealInput> parse_appeal(const boost::json::object& body);
+
+struct Submitted {
+  std::int64_t id = 0;
+  std::string tracking_code;
+  Status status = Status::kSubmitted;
+  Timestamp deadline_at = 0;
+  std::string grid;
+};
+
+struct CaseFilter {
+  std::optional<Status> status;
+  std::optional<std::string> category;    // any level: matches the category and its descendants
+  std::optional<std::string> area;        // any area: the unit and everything below it
+  std::optional<std::string> department;  // the current lead department
+  std::optional<bool> overdue;
+  std::optional<std::string> text;        // in title or description
+  std::optional<Timestamp> from;          // created_at ≥ from
+  std::optional<Timestamp> to;            // created_at < to
+  std::optional<std::int64_t> cursor;     // ids below this (newest first)
+  int limit = 50;
+};
+
+struct CasePage {
+  std::vector<Case> cases;
+  std::optional<std::int64_t> next_cursor;
+};
+
+struct CaseDetail {
+  Case c;
+  std::vector<CaseEvent> events;
+};
+
+class CaseService {
+ public:
+  CaseService(store::Database& db, const Clock& clock, const WorkCalendar& calendar,
+              identity::IdentityService& identity, audit::AuditLog& audit);
+
+  // Loads the catalog (categories, rules, limits) and the grid polygons. Call after migrations.
+  Result<void> load();
+  std::shared_ptr<const Catalog> catalog() const;
+  // Rebuilds the grid index from the organisation tree (after units change).
+  void refresh_grids();
+
+  // --- intake: the appeal is durably committed, with its audit entry, before this returns.
+  Result<Submitted> submit(const AppealInput& in, const Principal& who, const audit::Entry& audit_entry);
+
+  // --- staff
+  Result<CasePage> list(const CaseFilter& f, const Principal& who);
+  // kNotFound when the case does not exist or lies outside the caller's scope.
+  Result<CaseDetail> get(std::int64_t id, const Principal& who);
+  // kConflict when expected_version is given and differs from the stored version.
+  Result<CaseDetail> act(std::int64_t id, Action action, const boost::json::object& body,
+                         const Principal& who, std::optional<std::int64_t> expected_version,
+                         const audit::Entry& audit_entry);
+  std::optional<DispatchSuggestion> suggest_dispatch(const Case& c) const;
+  std::vector<Action> allowed_actions(const Case& c, const Principal& who) const;
+
+  // --- residents (by tracking code)
+  Result<CaseDetail> track(std::string_view tracking_code);
+  Result<CaseDetail> evaluate(std::string_view tracking_code, const boost::json::object& body,
+                              const audit::Entry& audit_entry);
+
+  // --- time limits: marks open cases past their deadline as overdue with an automatic supervision.
+  // Returns how many cases became overdue.
+  Result<int> sweep_overdue();
+
+  // --- configuration
+  Result<void> put_categories(const std::vector<Category>& categories);
+  Result<void> put_routing_rules(const std::vector<RoutingRule>& rules);
+  Result<void> put_time_limits(const std::vector<TimeLimit>& limits);
+
+  identity::DataScope scope_of(const Principal& who) const { return identity_.scope_of(who); }
+  const WorkCalendar& calendar() const { return calendar_; }
+  std::shared_ptr<const identity::OrgTree> org_tree() const { return identity_.org_tree(); }
+  store::Database& db() { return db_; }
+  const Clock& clock() const { return clock_; }
+  RuleContext rule_context(store::Session& s, const identity::OrgTree& tree,
+                           const Catalog& catalog) const;
+
+ private:
+  Result<void> reload_catalog();
+  Actor actor_for(const Principal& who) const;
+  bool visible(const Case& c, const Principal& who, const identity::DataScope& scope) const;
+
+  store::Database& db_;
+  const Clock& clock_;
+  const WorkCalendar& calendar_;
+  identity::IdentityService& identity_;
+  audit::AuditLog& audit_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Catalog> catalog_;
+  std::shared_ptr<const GridLocator> grids_;
+};
+
+}  // namespace civicgrid::cases

@@ -1,0 +1,71 @@
+// Named SQL for the case module's tables. Nothing outside src/cases touches them.
+#pragma once
+
+namespace civicgrid::cases::queries {
+
+inline constexpr const char* kCaseColumns =
+    "id, tracking_code, COALESCE(external_id, ''), type, channel, urgency, title, description, "
+    "category, lat, lon, address, area, grid, contact_name, contact_phone, anonymous, submitted_by, "
+    "status, lead, created_at, updated_at, deadline_at, closed_at, overdue, supervisions, reworks, "
+    "returns, extension_days_pending, extension_reason, result, reply, merged_into, eval_resolved, "
+    "eval_satisfaction, eval_comment, evaluated_at, version";
+
+inline constexpr const char* kInsertCase =
+    "INSERT INTO cases (tracking_code, external_id, type, channel, urgency, title, description, "
+    "category, lat, lon, address, area, grid, contact_name, contact_phone, anonymous, submitted_by, "
+    "status, lead, created_at, updated_at, deadline_at, closed_at, overdue, supervisions, reworks, "
+    "returns, extension_days_pending, extension_reason, result, reply, merged_into, eval_resolved, "
+    "eval_satisfaction, eval_comment, evaluated_at, version) VALUES ($1, NULLIF($2, ''), $3, $4, $5, "
+    "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, "
+    "$26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, 1) RETURNING id";
+
+// Optimistic concurrency: the update only applies to the version that was read.
+inline constexpr const char* kUpdateCase =
+    "UPDATE cases SET category = $3, status = $4, lead = $5, updated_at = $6, deadline_at = $7, "
+    "closed_at = $8, overdue = $9, supervisions = $10, reworks = $11, returns = $12, "
+    "extension_days_pending = $13, extension_reason = $14, result = $15, reply = $16, "
+    "merged_into = $17, eval_resolved = $18, eval_satisfaction = $19, eval_comment = $20, "
+    "evaluated_at = $21, version = version + 1 WHERE id = $1 AND version = $2";
+
+inline constexpr const char* kCaseStatus = "SELECT status FROM cases WHERE id = $1";
+
+inline constexpr const char* kParticipants =
+    "SELECT unit, role, assigned_at, due_at, accepted_at, active FROM case_participants "
+    "WHERE case_id = $1 ORDER BY seq";
+inline constexpr const char* kDeleteParticipants = "DELETE FROM case_participants WHERE case_id = $1";
+inline constexpr const char* kInsertParticipant =
+    "INSERT INTO case_participants (case_id, unit, role, assigned_at, due_at, accepted_at, active, seq) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+inline constexpr const char* kInsertEvent =
+    "INSERT INTO case_events (case_id, at, action, actor, actor_unit, from_status, to_status, data) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+inline constexpr const char* kEvents =
+    "SELECT id, case_id, at, action, actor, actor_unit, from_status, to_status, data FROM case_events "
+    "WHERE case_id = $1 ORDER BY id";
+
+// Open cases past their deadline that are not yet flagged.
+inline constexpr const char* kDueForOverdue =
+    "SELECT id FROM cases WHERE overdue = 0 AND closed_at = 0 AND deadline_at < $1 "
+    "AND status NOT IN ('closed', 'rejected', 'merged') ORDER BY deadline_at LIMIT 500";
+
+inline constexpr const char* kCategories =
+    "SELECT code, name, name_en, COALESCE(parent_code, ''), level, is_public FROM categories ORDER BY code";
+inline constexpr const char* kUpsertCategory =
+    "INSERT INTO categories (code, name, name_en, parent_code, level, is_public) "
+    "VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6) ON CONFLICT (code) DO UPDATE SET name = excluded.name, "
+    "name_en = excluded.name_en, is_public = excluded.is_public";
+inline constexpr const char* kRoutingRules =
+    "SELECT category_code, area_code, lead_unit, co_units FROM routing_rules ORDER BY id";
+inline constexpr const char* kDeleteRoutingRules = "DELETE FROM routing_rules";
+inline constexpr const char* kInsertRoutingRule =
+    "INSERT INTO routing_rules (category_code, area_code, lead_unit, co_units) VALUES ($1, $2, $3, $4)";
+inline constexpr const char* kTimeLimits =
+    "SELECT category_code, urgency, accept_working_minutes, accept_natural_minutes, "
+    "handle_working_days, handle_natural_minutes FROM time_limits ORDER BY id";
+inline constexpr const char* kDeleteTimeLimits = "DELETE FROM time_limits";
+inline constexpr const char* kInsertTimeLimit =
+    "INSERT INTO time_limits (category_code, urgency, accept_working_minutes, accept_natural_minutes, "
+    "handle_working_days, handle_natural_minutes) VALUES ($1, $2, $3, $4, $5, $6)";
+
+}  // namespace civicgrid::cases::queries

@@ -1,0 +1,13 @@
+// HTTP routes of the case workflow: intake and public tracking (/api/v1/appeals...), the staff
+// workflow (/api/v1/cases...), categories, and the admin configuration of rules and limits.
+// Thin: JSON ⇄ CaseService.
+#pragma once
+
+#include "cases/cases.h"
+#include "http/router.h"
+
+namespace civicgrid::cases {
+
+void register_routes(http::Router& router, CaseService& service);
+
+}  // namespace civicgrid::cases
