@@ -4,6 +4,9 @@ BUILD_TYPE ?= RelWithDebInfo
 DATA_DIR ?= var
 PORT ?= 8080
 JOBS ?= $(shell nproc)
+# Let ccache reuse objects across checkouts in different folders (CI clones anew each time).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: run test build bootstrap configure clean format
 

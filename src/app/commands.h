@@ -10,5 +10,6 @@ void add_serve_command(CLI::App& cli, int& exit_code);
 void add_user_commands(CLI::App& cli, int& exit_code);
 void add_apikey_commands(CLI::App& cli, int& exit_code);
 void add_audit_commands(CLI::App& cli, int& exit_code);
+void add_import_commands(CLI::App& cli, int& exit_code);
 
 }  // namespace civicgrid::app

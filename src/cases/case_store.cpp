@@ -225,3 +225,107 @@ Result<std::vector<std::int64_t>> due_for_overdue(store::Session& s, Timestamp n
 }
 
 }  // namespace civicgrid::cases::case_store
+
+// --- public listings (no data scope; see PublicCaseFilter)
+
+namespace civicgrid::cases::case_store {
+
+namespace {
+
+CaseEvent event_from_row(const store::Row& r) {
+  CaseEvent e;
+  e.id = r.i64(0);
+  e.case_id = r.i64(1);
+  e.at = r.i64(2);
+  e.action = parse_action(r.str(3)).value_or(Action::kSubmit);
+  e.actor = r.str(4);
+  e.actor_unit = r.str(5);
+  e.from = parse_status(r.str(6)).value_or(Status::kSubmitted);
+  e.to = parse_status(r.str(7)).value_or(Status::kSubmitted);
+  e.data = r.str(8);
+  return e;
+}
+
+// Binds values as $n parameters and renders fragments such as "category IN ($1, $2)".
+class SqlParams {
+ public:
+  std::string add(store::Value v) {
+    params_.push_back(std::move(v));
+    return "$" + std::to_string(params_.size());
+  }
+  template <typename Range>
+  std::string in_list(const std::string& column, const Range& values, bool negate = false) {
+    std::string out = column + (negate ? " NOT IN (" : " IN (");
+    bool first = true;
+    for (const auto& v : values) {
+      out += (first ? "" : ", ") + add(store::Value(v));
+      first = false;
+    }
+    return out + ")";
+  }
+  std::span<const store::Value> span() const { return params_; }
+
+ private:
+  std::vector<store::Value> params_;
+};
+
+constexpr const char* kTerminal = "('closed', 'rejected', 'merged')";
+
+}  // namespace
+
+Result<std::vector<Case>> list_public(store::Session& s, const PublicCaseFilter& f) {
+  std::string sql = std::string("SELECT ") + queries::kCaseColumns + " FROM cases WHERE 1 = 1";
+  SqlParams p;
+  if (!f.ids.empty()) sql += " AND " + p.in_list("id", f.ids);
+  if (!f.categories.empty()) sql += " AND " + p.in_list("category", f.categories);
+  if (!f.exclude_categories.empty()) sql += " AND " + p.in_list("category", f.exclude_categories, true);
+  if (f.require_category) sql += " AND category <> ''";
+  if (f.open) sql += std::string(*f.open ? " AND status NOT IN " : " AND status IN ") + kTerminal;
+  if (f.created_from) sql += " AND created_at >= " + p.add(*f.created_from);
+  if (f.created_to) sql += " AND created_at < " + p.add(*f.created_to);
+  if (f.updated_after) sql += " AND updated_at > " + p.add(*f.updated_after);
+  if (f.updated_before) sql += " AND updated_at < " + p.add(*f.updated_before);
+  sql += " ORDER BY created_at DESC, id DESC LIMIT " + p.add(std::int64_t{std::clamp(f.limit, 1, 1000)});
+  sql += " OFFSET " + p.add(std::max<std::int64_t>(f.offset, 0));
+  auto rows = s.query(sql, p.span());
+  if (!rows) return fail(rows.error());
+  std::vector<Case> out;
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) out.push_back(from_row(r));
+  return out;
+}
+
+Result<std::vector<CaseEvent>> events_of(store::Session& s, const std::vector<std::int64_t>& case_ids) {
+  std::vector<CaseEvent> out;
+  if (case_ids.empty()) return out;
+  SqlParams p;
+  const std::string sql = std::string("SELECT ") + queries::kEventColumns + " FROM case_events WHERE " +
+                          p.in_list("case_id", case_ids) + " ORDER BY case_id, id";
+  auto rows = s.query(sql, p.span());
+  if (!rows) return fail(rows.error());
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) out.push_back(event_from_row(r));
+  return out;
+}
+
+Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s, const PublicEventFilter& f) {
+  SqlParams p;
+  std::string sql = std::string("SELECT ") + queries::kPublicEventColumns +
+                    " FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.at >= " + p.add(f.from) +
+                    " AND e.at < " + p.add(f.to) + " AND c.category <> ''";
+  if (!f.exclude_categories.empty()) sql += " AND " + p.in_list("c.category", f.exclude_categories, true);
+  if (!f.exclude_actions.empty()) {
+    std::vector<std::string> names;
+    for (Action a : f.exclude_actions) names.emplace_back(name(a));
+    sql += " AND " + p.in_list("e.action", names, true);
+  }
+  sql += " ORDER BY e.at, e.id LIMIT " + p.add(std::int64_t{std::clamp(f.limit, 1, 1000)});
+  auto rows = s.query(sql, p.span());
+  if (!rows) return fail(rows.error());
+  std::vector<PublicCaseEvent> out;
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) out.push_back({event_from_row(r), r.str(9), r.str(10)});
+  return out;
+}
+
+}  // namespace civicgrid::cases::case_store

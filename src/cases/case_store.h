@@ -31,6 +31,12 @@ Result<CasePage> list(store::Session& s, const CaseFilter& f, const identity::Da
                       const std::vector<std::string>& category_codes,
                       const std::vector<std::string>& area_codes, Timestamp now);
 
+// Public listing without data scope (see PublicCaseFilter); events are not loaded here.
+Result<std::vector<Case>> list_public(store::Session& s, const PublicCaseFilter& f);
+// Events of several cases, by case id then event id.
+Result<std::vector<CaseEvent>> events_of(store::Session& s, const std::vector<std::int64_t>& case_ids);
+Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s, const PublicEventFilter& f);
+
 Result<std::vector<std::int64_t>> due_for_overdue(store::Session& s, Timestamp now);
 
 }  // namespace civicgrid::cases::case_store

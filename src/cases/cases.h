@@ -79,6 +79,43 @@ struct CaseDetail {
   std::vector<CaseEvent> events;
 };
 
+// Public listing (Open311 GeoReport, open data). No data scope applies: every case matching the filter
+// is returned, so callers must publish only fields without personal data (never contact_name,
+// contact_phone or submitted_by). Newest first (created_at, then id).
+struct PublicCaseFilter {
+  std::vector<std::int64_t> ids;                 // non-empty: only these cases
+  std::vector<std::string> categories;           // non-empty: only these exact category codes
+  std::vector<std::string> exclude_categories;   // never these (non-public categories)
+  bool require_category = true;                  // cases not yet categorised are left out
+  std::optional<bool> open;                      // true: is_open(status); false: the terminal states
+  std::optional<Timestamp> created_from;         // created_at >= created_from
+  std::optional<Timestamp> created_to;           // created_at < created_to
+  std::optional<Timestamp> updated_after;        // updated_at > updated_after
+  std::optional<Timestamp> updated_before;       // updated_at < updated_before
+  std::int64_t offset = 0;
+  int limit = 1000;                              // clamped to 1..1000
+  bool with_events = false;                      // fill CaseDetail::events (one extra query)
+};
+
+// A timeline event with what a public feed needs from its case.
+struct PublicCaseEvent {
+  CaseEvent event;
+  std::string category;
+  std::string reply;  // the case's current reply to the resident (mask before publishing)
+};
+
+struct PublicEventFilter {
+  Timestamp from = 0;  // at >= from
+  Timestamp to = 0;    // at < to
+  std::vector<std::string> exclude_categories;
+  std::vector<Action> exclude_actions;  // e.g. kSubmit: the report itself is no update
+  int limit = 1000;                     // clamped to 1..1000; oldest first
+};
+
+// Runs inside intake's write transaction after the case and its first event are inserted, so data
+// another module keeps about the new case commits (or rolls back) together with it.
+using SubmitHook = std::function<Result<void>(store::Session&, std::int64_t case_id)>;
+
 class CaseService {
  public:
   CaseService(store::Database& db, const Clock& clock, const WorkCalendar& calendar,
@@ -92,6 +129,9 @@ class CaseService {
 
   // --- intake: the appeal is durably committed, with its audit entry, before this returns.
   Result<Submitted> submit(const AppealInput& in, const Principal& who, const audit::Entry& audit_entry);
+  // As submit(), and `also` runs in the same transaction (its failure rolls the appeal back).
+  Result<Submitted> submit(const AppealInput& in, const Principal& who, const audit::Entry& audit_entry,
+                           const SubmitHook& also);
 
   // --- staff
   Result<CasePage> list(const CaseFilter& f, const Principal& who);
@@ -109,6 +149,12 @@ class CaseService {
   Result<CaseDetail> evaluate(std::string_view tracking_code, const boost::json::object& body,
                               const audit::Entry& audit_entry);
 
+  // --- public views (see PublicCaseFilter): no scope, no personal data may be published from them.
+  Result<std::vector<CaseDetail>> list_public(const PublicCaseFilter& f);
+  // The case with its events; kNotFound when it does not exist.
+  Result<CaseDetail> get_public(std::int64_t id);
+  Result<std::vector<PublicCaseEvent>> list_public_events(const PublicEventFilter& f);
+
   // --- time limits: marks open cases past their deadline as overdue with an automatic supervision.
   // Returns how many cases became overdue.
   Result<int> sweep_overdue();
@@ -122,6 +168,8 @@ class CaseService {
   const WorkCalendar& calendar() const { return calendar_; }
   std::shared_ptr<const identity::OrgTree> org_tree() const { return identity_.org_tree(); }
   store::Database& db() { return db_; }
+  // For use cases of this module that write their own audit entries (the history import).
+  audit::AuditLog& audit_log() { return audit_; }
   const Clock& clock() const { return clock_; }
   RuleContext rule_context(store::Session& s, const identity::OrgTree& tree,
                            const Catalog& catalog) const;

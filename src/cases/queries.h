@@ -44,10 +44,23 @@ inline constexpr const char* kEvents =
     "SELECT id, case_id, at, action, actor, actor_unit, from_status, to_status, data FROM case_events "
     "WHERE case_id = $1 ORDER BY id";
 
+// History import: cases already stored under the other system's ids. The IN form is completed with
+// "$1, $2, ...)" for a whole batch.
+inline constexpr const char* kCaseIdByExternalId = "SELECT id FROM cases WHERE external_id = $1";
+inline constexpr const char* kCasesByExternalIdIn =
+    "SELECT id, external_id FROM cases WHERE external_id IN (";
+
 // Open cases past their deadline that are not yet flagged.
 inline constexpr const char* kDueForOverdue =
     "SELECT id FROM cases WHERE overdue = 0 AND closed_at = 0 AND deadline_at < $1 "
     "AND status NOT IN ('closed', 'rejected', 'merged') ORDER BY deadline_at LIMIT 500";
+
+// Public listings (assembled with bound parameters in case_store.cpp).
+inline constexpr const char* kEventColumns =
+    "id, case_id, at, action, actor, actor_unit, from_status, to_status, data";
+inline constexpr const char* kPublicEventColumns =
+    "e.id, e.case_id, e.at, e.action, e.actor, e.actor_unit, e.from_status, e.to_status, e.data, "
+    "c.category, c.reply";
 
 inline constexpr const char* kCategories =
     "SELECT code, name, name_en, COALESCE(parent_code, ''), level, is_public FROM categories ORDER BY code";

@@ -92,6 +92,11 @@ Result<AppealInput> parse_appeal(const json::object& body) {
 
 Result<Submitted> CaseService::submit(const AppealInput& in, const Principal& who,
                                       const audit::Entry& audit_entry) {
+  return submit(in, who, audit_entry, SubmitHook());
+}
+
+Result<Submitted> CaseService::submit(const AppealInput& in, const Principal& who,
+                                      const audit::Entry& audit_entry, const SubmitHook& also) {
   auto tree = identity_.org_tree();
   auto cat = catalog();
   if (!in.category.empty() && !cat->category(in.category))
@@ -150,6 +155,8 @@ Result<Submitted> CaseService::submit(const AppealInput& in, const Principal& wh
     a.target_type = "case";
     a.target_id = std::to_string(*id);
     if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
+    if (also)
+      if (auto ok = also(s, *id); !ok) return fail(ok.error());
     return *id;
   });
   if (!id) return fail(id.error());

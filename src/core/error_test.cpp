@@ -105,11 +105,11 @@ TEST(Error, FailWrapsIntoAnUnexpectedResult) {
 
 TEST(ErrorCodeName, EveryCodeHasADistinctSnakeCaseName) {
   const ErrorCode all[] = {
-      ErrorCode::kBadRequest,       ErrorCode::kInvalidArgument, ErrorCode::kUnauthenticated,
-      ErrorCode::kForbidden,        ErrorCode::kNotFound,        ErrorCode::kMethodNotAllowed,
-      ErrorCode::kConflict,         ErrorCode::kPayloadTooLarge, ErrorCode::kUnsupportedMediaType,
-      ErrorCode::kHeadersTooLarge,  ErrorCode::kTooManyRequests, ErrorCode::kRequestTimeout,
-      ErrorCode::kUnavailable,      ErrorCode::kInternal};
+      ErrorCode::kBadRequest,      ErrorCode::kInvalidArgument, ErrorCode::kUnauthenticated,
+      ErrorCode::kForbidden,       ErrorCode::kNotFound,        ErrorCode::kMethodNotAllowed,
+      ErrorCode::kConflict,        ErrorCode::kPayloadTooLarge, ErrorCode::kUnsupportedMediaType,
+      ErrorCode::kHeadersTooLarge, ErrorCode::kTooManyRequests, ErrorCode::kRequestTimeout,
+      ErrorCode::kUnavailable,     ErrorCode::kInternal};
   std::set<std::string_view> names;
   for (ErrorCode c : all) {
     const auto name = error_code_name(c);

@@ -11,7 +11,9 @@ namespace json = boost::json;
 
 const std::string kIdeographicSpace = "\xE3\x80\x80";  // U+3000
 
-json::object obj(std::string_view text) { return json::parse(text).as_object(); }
+json::object obj(std::string_view text) {
+  return json::parse(text).as_object();
+}
 
 std::string repeat(std::string_view s, size_t n) {
   std::string out;
@@ -211,8 +213,8 @@ TEST(StringList, ItemsAreCheckedAndNamedByIndex) {
   ASSERT_FALSE(blank_item.has_value());
   expect_names_field(blank_item.error(), "roles[2]");
 
-  auto long_item = optional_string_list(obj(R"({"roles": ["abcdef"]})"), "roles", 5,
-                                        {.max_chars = 5});
+  auto long_item =
+      optional_string_list(obj(R"({"roles": ["abcdef"]})"), "roles", 5, {.max_chars = 5});
   ASSERT_FALSE(long_item.has_value());
   expect_names_field(long_item.error(), "roles[0]");
 

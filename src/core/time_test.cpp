@@ -12,7 +12,9 @@ namespace {
 constexpr Timestamp kY2k = 946684800LL * 1000;
 
 // An independent oracle for the calendar: month lengths of the proleptic Gregorian calendar.
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 unsigned month_days(int y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return kDays[m - 1] + (m == 2 && is_leap(y) ? 1 : 0);
@@ -111,10 +113,10 @@ TEST(Rfc3339, RoundTripsThroughFormat) {
       kY2k,
       kY2k + 123,
       kY2k - kChinaOffsetMillis,
-      1'709'164'800'000,       // 2024-02-29
-      1'795'696'200'123,       // late 2026
-      -2'208'988'800'000,      // 1900-01-01
-      4'102'444'799'999,       // 2099-12-31T23:59:59.999Z
+      1'709'164'800'000,   // 2024-02-29
+      1'795'696'200'123,   // late 2026
+      -2'208'988'800'000,  // 1900-01-01
+      4'102'444'799'999,   // 2099-12-31T23:59:59.999Z
       -kMillisPerDay * 365 - 7,
   };
   for (Timestamp t : samples) {
@@ -171,10 +173,9 @@ TEST(IsoDate, ParsesValidDates) {
 }
 
 TEST(IsoDate, RejectsInvalidDates) {
-  for (const char* s :
-       {"", "2026-02-30", "2023-02-29", "1900-02-29", "2026-13-01", "2026-00-01", "2026-01-00",
-        "2026-1-01", "2026-01-1", "2026/01/01", "20260101", "2026-01-01T00:00:00Z", "2026-01-01 ",
-        "abcd-ef-gh", "2026-06-31"}) {
+  for (const char* s : {"", "2026-02-30", "2023-02-29", "1900-02-29", "2026-13-01", "2026-00-01",
+                        "2026-01-00", "2026-1-01", "2026-01-1", "2026/01/01", "20260101",
+                        "2026-01-01T00:00:00Z", "2026-01-01 ", "abcd-ef-gh", "2026-06-31"}) {
     EXPECT_EQ(parse_iso_date(s), std::nullopt) << "input: \"" << s << "\"";
   }
 }

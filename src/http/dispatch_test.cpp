@@ -76,7 +76,8 @@ class DispatchTest : public ::testing::Test {
 
     router_.add({Method::kGet, "/api/v1/public", Access::public_access(), echo()});
     router_.add({Method::kGet, "/api/v1/me", Access::logged_in(), echo()});
-    router_.add({Method::kPost, "/api/v1/admin/things", Access::roles_only({Role::kAdmin}), echo()});
+    router_.add(
+        {Method::kPost, "/api/v1/admin/things", Access::roles_only({Role::kAdmin}), echo()});
     Access dispatch_or_key = Access::roles_only({Role::kDispatcher, Role::kAdmin});
     dispatch_or_key.api_key_scope = "open311";
     router_.add({Method::kPost, "/api/v1/cases/{id}/register", dispatch_or_key, echo()});
@@ -154,12 +155,13 @@ const AccessCase kAccessCases[] = {
     {"ScopedRouteSecondRole", Method::kPost, "/api/v1/cases/7/register", "Bearer multi", "", 200},
     {"ScopedRouteOtherRole", Method::kPost, "/api/v1/cases/7/register", "Bearer worker", "", 403},
     {"ScopedRouteMatchingKey", Method::kPost, "/api/v1/cases/7/register", "", "open311-key", 200},
-    {"ScopedRouteOtherScopeKey", Method::kPost, "/api/v1/cases/7/register", "", "reports-key",
-     403},
+    {"ScopedRouteOtherScopeKey", Method::kPost, "/api/v1/cases/7/register", "", "reports-key", 403},
     {"ScopedRouteInvalidKey", Method::kPost, "/api/v1/cases/7/register", "", "forged", 401},
 };
 
-void PrintTo(const AccessCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const AccessCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class DispatchAccess : public DispatchTest, public ::testing::WithParamInterface<AccessCase> {};
 
@@ -244,8 +246,8 @@ TEST_F(DispatchTest, ServesIndexHtmlAtTheRootAndForAppPaths) {
 
 TEST_F(DispatchTest, RefusesTraversalAndMissingFiles) {
   for (const char* path : {"/../etc/passwd", "/assets/../../etc/passwd", "/%2e%2e/etc/passwd",
-                           "/assets/%2E%2E/%2E%2E/etc/passwd", "/assets/missing.js",
-                           "/favicon.ico", "/./index.html"}) {
+                           "/assets/%2E%2E/%2E%2E/etc/passwd", "/assets/missing.js", "/favicon.ico",
+                           "/./index.html"}) {
     const Response r = call(Method::kGet, path);
     EXPECT_EQ(r.status, 404u) << path << ": " << r.body;
     EXPECT_EQ(r.body.find("civicgrid</title>"), std::string::npos) << path;
@@ -253,9 +255,18 @@ TEST_F(DispatchTest, RefusesTraversalAndMissingFiles) {
   }
 }
 
+TEST_F(DispatchTest, NulByteDoesNotTruncateTheFileName) {
+  // Without a check the OS sees "assets/app.js" and the file would be served as text/html.
+  for (const char* path : {"/assets/app.js%00.html", "/index.html%00.js"}) {
+    const Response r = call(Method::kGet, path);
+    EXPECT_EQ(r.status, 404u) << path << ": " << r.content_type;
+    EXPECT_EQ(r.body.find("console.log"), std::string::npos) << path;
+  }
+}
+
 TEST_F(DispatchTest, ApiPathsNeverFallBackToIndexHtml) {
-  for (const char* path : {"/api/v1/unknown", "/api/v1/cases/1/nothing", "/api/page",
-                           "/open311/v2/unknown"}) {
+  for (const char* path :
+       {"/api/v1/unknown", "/api/v1/cases/1/nothing", "/api/page", "/open311/v2/unknown"}) {
     const Response r = call(Method::kGet, path);
     EXPECT_EQ(r.status, 404u) << path;
     EXPECT_EQ(error_code(r), "not_found") << path;

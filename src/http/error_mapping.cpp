@@ -36,7 +36,8 @@ Response error_response(const Error& error, std::string_view request_id, std::st
   if (!error.field().empty()) err["field"] = error.field();
   err["request_id"] = request_id;
   if (error.code() != ErrorCode::kInternal)
-    for (const auto& [k, v] : error.extra()) err[k] = v;
+    for (const auto& [k, v] : error.extra())
+      if (!err.contains(k)) err[k] = v;  // extras never replace code, message, field or request_id
   boost::json::object root;
   root["error"] = std::move(err);
   Response r = Response::json(root, http_status(error.code()));

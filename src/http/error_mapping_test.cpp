@@ -51,15 +51,21 @@ json::object error_object(const Response& r) {
   return root.at("error").as_object();
 }
 
-void PrintTo(const StatusCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const StatusCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ErrorStatus : public ::testing::TestWithParam<StatusCase> {};
 
 TEST_P(ErrorStatus, MapsCodeToStatusAndBody) {
   const auto& c = GetParam();
   EXPECT_EQ(http_status(c.code), c.status);
-  const Error e(c.code, "中文消息", "english message", "some_field");
+  // Internal errors are made by their factory only; the others by the constructor.
+  Error e = c.code == ErrorCode::kInternal ? Error::internal("hidden detail")
+                                           : Error(c.code, "中文消息", "english message");
+  e.with_field("some_field");
   const Response r = error_response(e, "req-42", "zh");
+  EXPECT_EQ(r.body.find("hidden detail"), std::string::npos);
   EXPECT_EQ(r.status, c.status);
   EXPECT_EQ(r.content_type, "application/json; charset=utf-8");
   const json::object err = error_object(r);
@@ -98,8 +104,7 @@ TEST(ErrorResponse, NoFieldMeansNoFieldKey) {
 
 TEST(ErrorResponse, EnglishWhenAsked) {
   const Error e = Error::conflict("状态冲突", "state conflict");
-  EXPECT_EQ(error_object(error_response(e, "r", "en")).at("message").as_string(),
-            "state conflict");
+  EXPECT_EQ(error_object(error_response(e, "r", "en")).at("message").as_string(), "state conflict");
   EXPECT_EQ(error_object(error_response(e, "r", "zh")).at("message").as_string(), "状态冲突");
   EXPECT_EQ(error_object(error_response(Error::internal("x"), "r", "en")).at("message").as_string(),
             "internal server error");

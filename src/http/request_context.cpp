@@ -165,7 +165,8 @@ Result<const json::object*> RequestContext::json_object() {
 }
 
 std::string_view RequestContext::lang() const {
-  if (auto q = query("lang")) return *q == "en" ? "en" : "zh";
+  if (auto q = query("lang"))
+    return q->size() >= 2 && (((*q)[0] | 0x20) == 'e') && (((*q)[1] | 0x20) == 'n') ? "en" : "zh";
   const auto al = header("Accept-Language");
   if (al.size() >= 2 && (al[0] == 'e' || al[0] == 'E') && (al[1] == 'n' || al[1] == 'N')) return "en";
   return "zh";

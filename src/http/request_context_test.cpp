@@ -37,9 +37,9 @@ TEST(RequestContext, KeepsBasicFields) {
 }
 
 TEST(Query, RepeatedKeysPlusAndPercentDecoding) {
-  const auto ctx =
-      make("/api/v1/cases?status=new&status=closed&q=%E4%B8%AD%E6%96%87+road&flag&empty=&"
-           "a%2Bb=1%2B1&name=%E5%BC%A0%E4%B8%89");
+  const auto ctx = make(
+      "/api/v1/cases?status=new&status=closed&q=%E4%B8%AD%E6%96%87+road&flag&empty=&"
+      "a%2Bb=1%2B1&name=%E5%BC%A0%E4%B8%89");
   EXPECT_EQ(ctx.path(), "/api/v1/cases");
   EXPECT_EQ(ctx.query_all("status"), (std::vector<std::string>{"new", "closed"}));
   EXPECT_EQ(ctx.query("status"), "new");  // the first of repeated values

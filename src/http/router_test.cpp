@@ -50,25 +50,57 @@ struct Case {
 const Case kCases[] = {
     {"LiteralBeatsParameter", Method::kGet, "/api/v1/cases/track", Outcome::kMatch,
      "/api/v1/cases/track"},
-    {"ParameterMatchesOtherSegments", Method::kGet, "/api/v1/cases/C-2026-0001", Outcome::kMatch,
-     "/api/v1/cases/{id}", {{"id", "C-2026-0001"}}},
-    {"ParameterKeepsRawEncoding", Method::kGet, "/api/v1/cases/%E4%B8%AD", Outcome::kMatch,
-     "/api/v1/cases/{id}", {{"id", "%E4%B8%AD"}}},
-    {"LiteralActionBeatsParameterAction", Method::kPost, "/api/v1/cases/42/dispatch",
-     Outcome::kMatch, "/api/v1/cases/{id}/dispatch", {{"id", "42"}}},
-    {"TwoParameters", Method::kPost, "/api/v1/cases/42/close", Outcome::kMatch,
-     "/api/v1/cases/{id}/{action}", {{"id", "42"}, {"action", "close"}}},
-    {"NestedParameter", Method::kGet, "/api/v1/org/units/G-001/members", Outcome::kMatch,
-     "/api/v1/org/units/{code}/members", {{"code", "G-001"}}},
-    {"EarlierLiteralWins", Method::kGet, "/api/v1/items/special/detail", Outcome::kMatch,
-     "/api/v1/items/special/{y}", {{"y", "detail"}}},
-    {"OtherItemUsesFirstPattern", Method::kGet, "/api/v1/items/7/detail", Outcome::kMatch,
-     "/api/v1/items/{x}/detail", {{"x", "7"}}},
+    {"ParameterMatchesOtherSegments",
+     Method::kGet,
+     "/api/v1/cases/C-2026-0001",
+     Outcome::kMatch,
+     "/api/v1/cases/{id}",
+     {{"id", "C-2026-0001"}}},
+    {"ParameterKeepsRawEncoding",
+     Method::kGet,
+     "/api/v1/cases/%E4%B8%AD",
+     Outcome::kMatch,
+     "/api/v1/cases/{id}",
+     {{"id", "%E4%B8%AD"}}},
+    {"LiteralActionBeatsParameterAction",
+     Method::kPost,
+     "/api/v1/cases/42/dispatch",
+     Outcome::kMatch,
+     "/api/v1/cases/{id}/dispatch",
+     {{"id", "42"}}},
+    {"TwoParameters",
+     Method::kPost,
+     "/api/v1/cases/42/close",
+     Outcome::kMatch,
+     "/api/v1/cases/{id}/{action}",
+     {{"id", "42"}, {"action", "close"}}},
+    {"NestedParameter",
+     Method::kGet,
+     "/api/v1/org/units/G-001/members",
+     Outcome::kMatch,
+     "/api/v1/org/units/{code}/members",
+     {{"code", "G-001"}}},
+    {"EarlierLiteralWins",
+     Method::kGet,
+     "/api/v1/items/special/detail",
+     Outcome::kMatch,
+     "/api/v1/items/special/{y}",
+     {{"y", "detail"}}},
+    {"OtherItemUsesFirstPattern",
+     Method::kGet,
+     "/api/v1/items/7/detail",
+     Outcome::kMatch,
+     "/api/v1/items/{x}/detail",
+     {{"x", "7"}}},
     {"CollectionGet", Method::kGet, "/api/v1/cases", Outcome::kMatch, "/api/v1/cases"},
     {"CollectionPost", Method::kPost, "/api/v1/cases", Outcome::kMatch, "/api/v1/cases"},
     {"TrailingSlashIgnored", Method::kGet, "/api/v1/cases/", Outcome::kMatch, "/api/v1/cases"},
-    {"TrailingSlashOnParameter", Method::kGet, "/api/v1/cases/42/", Outcome::kMatch,
-     "/api/v1/cases/{id}", {{"id", "42"}}},
+    {"TrailingSlashOnParameter",
+     Method::kGet,
+     "/api/v1/cases/42/",
+     Outcome::kMatch,
+     "/api/v1/cases/{id}",
+     {{"id", "42"}}},
     {"TrailingSlashOnLiteral", Method::kGet, "/api/v1/cases/track/", Outcome::kMatch,
      "/api/v1/cases/track"},
     {"DoubleSlashIgnored", Method::kGet, "/api//v1/cases", Outcome::kMatch, "/api/v1/cases"},
@@ -80,16 +112,41 @@ const Case kCases[] = {
     {"PrefixOnly", Method::kGet, "/api/v1", Outcome::kNotFound},
     {"CaseSensitive", Method::kGet, "/API/v1/cases", Outcome::kNotFound},
     {"PutOnCase", Method::kPut, "/api/v1/cases/42", Outcome::kMethodNotAllowed, "", {}, {"GET"}},
-    {"PatchOnCollection", Method::kPatch, "/api/v1/cases", Outcome::kMethodNotAllowed, "", {},
+    {"PatchOnCollection",
+     Method::kPatch,
+     "/api/v1/cases",
+     Outcome::kMethodNotAllowed,
+     "",
+     {},
      {"GET", "POST"}},
-    {"GetOnAction", Method::kGet, "/api/v1/cases/42/close", Outcome::kMethodNotAllowed, "", {},
+    {"GetOnAction",
+     Method::kGet,
+     "/api/v1/cases/42/close",
+     Outcome::kMethodNotAllowed,
+     "",
+     {},
      {"POST"}},
-    {"GetOnDispatchListsPostOnce", Method::kGet, "/api/v1/cases/42/dispatch",
-     Outcome::kMethodNotAllowed, "", {}, {"POST"}},
-    {"GetOnUnit", Method::kGet, "/api/v1/org/units/G-001", Outcome::kMethodNotAllowed, "", {},
+    {"GetOnDispatchListsPostOnce",
+     Method::kGet,
+     "/api/v1/cases/42/dispatch",
+     Outcome::kMethodNotAllowed,
+     "",
+     {},
+     {"POST"}},
+    {"GetOnUnit",
+     Method::kGet,
+     "/api/v1/org/units/G-001",
+     Outcome::kMethodNotAllowed,
+     "",
+     {},
      {"DELETE", "PATCH"}},
-    {"PostOnTrackListsGet", Method::kPost, "/api/v1/cases/track", Outcome::kMethodNotAllowed, "",
-     {}, {"GET"}},
+    {"PostOnTrackListsGet",
+     Method::kPost,
+     "/api/v1/cases/track",
+     Outcome::kMethodNotAllowed,
+     "",
+     {},
+     {"GET"}},
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
@@ -145,12 +202,12 @@ TEST_P(RouterTable, Matches) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, RouterTable, ::testing::Combine(::testing::Bool(), ::testing::ValuesIn(kCases)),
-    [](const ::testing::TestParamInfo<RouterTable::ParamType>& info) {
-      return std::string(std::get<1>(info.param).name) +
-             (std::get<0>(info.param) ? "_Reversed" : "_Forward");
-    });
+INSTANTIATE_TEST_SUITE_P(Cases, RouterTable,
+                         ::testing::Combine(::testing::Bool(), ::testing::ValuesIn(kCases)),
+                         [](const ::testing::TestParamInfo<RouterTable::ParamType>& info) {
+                           return std::string(std::get<1>(info.param).name) +
+                                  (std::get<0>(info.param) ? "_Reversed" : "_Forward");
+                         });
 
 // --- add(): programming errors found at start-up
 
@@ -169,7 +226,9 @@ const BadPattern kBadPatterns[] = {
     {"BraceAfterParameter", "/api/v1/{id}x"},
 };
 
-void PrintTo(const BadPattern& p, std::ostream* os) { *os << '"' << p.pattern << '"'; }
+void PrintTo(const BadPattern& p, std::ostream* os) {
+  *os << '"' << p.pattern << '"';
+}
 
 class RouterBadPattern : public ::testing::TestWithParam<BadPattern> {};
 
@@ -187,8 +246,7 @@ INSTANTIATE_TEST_SUITE_P(Patterns, RouterBadPattern, ::testing::ValuesIn(kBadPat
 TEST(Router, DuplicateMethodAndPatternThrows) {
   Router router;
   router.add(make_route({Method::kGet, "/api/v1/cases/{id}"}));
-  EXPECT_THROW(router.add(make_route({Method::kGet, "/api/v1/cases/{id}"})),
-               std::invalid_argument);
+  EXPECT_THROW(router.add(make_route({Method::kGet, "/api/v1/cases/{id}"})), std::invalid_argument);
   // The same pattern with another method is a different route.
   EXPECT_NO_THROW(router.add(make_route({Method::kPut, "/api/v1/cases/{id}"})));
   EXPECT_EQ(router.routes().size(), 2u);

@@ -323,7 +323,9 @@ Response Server::Impl::dispatch(RequestContext& ctx) const {
   if (access.login_required) {
     bool allowed;
     if (who.kind == Principal::Kind::kApiKey) {
-      allowed = !access.api_key_scope.empty() && who.has_scope(access.api_key_scope);
+      // A key may call routes open to any authenticated caller, and role routes that name its scope.
+      allowed = (access.roles.empty() && access.api_key_scope.empty()) ||
+                (!access.api_key_scope.empty() && who.has_scope(access.api_key_scope));
     } else {
       allowed = access.roles.empty();
       for (Role r : access.roles) allowed = allowed || who.has_role(r);

@@ -54,7 +54,9 @@ std::optional<Response> serve_static(const std::string& root, std::string_view r
   const std::string path = percent_decode(raw_path, false);
   fs::path rel;
   for (auto seg : split_path(path)) {
-    if (seg == ".." || seg == "." || seg.find('\\') != std::string_view::npos) return std::nullopt;
+    if (seg == ".." || seg == "." ||
+        seg.find_first_of(std::string_view("\\\0", 2)) != std::string_view::npos)
+      return std::nullopt;
     rel /= std::string(seg);
   }
   const fs::path base(root);

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -130,16 +131,51 @@ HttpClient TestServer::login_as(std::string_view username, std::string_view pass
   return c;
 }
 
-void create_user(const std::string& data_dir, const UserSpec& user) {
-  std::vector<std::string> args{"user",       "add",         "--data", data_dir, "--username",
-                                user.username, "--role", user.role};
-  if (!user.unit.empty()) args.insert(args.end(), {"--unit", user.unit});
-  if (!user.phone.empty()) args.insert(args.end(), {"--phone", user.phone});
-  if (!user.display_name.empty()) args.insert(args.end(), {"--name", user.display_name});
-  const CommandResult r = run_cli(args, user.password + "\n");
+namespace {
+
+std::vector<std::string> user_add_argv(const std::string& data_dir, const UserSpec& user) {
+  std::vector<std::string> argv{civicgrid_binary(), "user",        "add",    "--data", data_dir,
+                                "--username",       user.username, "--role", user.role};
+  if (!user.unit.empty()) argv.insert(argv.end(), {"--unit", user.unit});
+  if (!user.phone.empty()) argv.insert(argv.end(), {"--phone", user.phone});
+  if (!user.display_name.empty()) argv.insert(argv.end(), {"--name", user.display_name});
+  return argv;
+}
+
+void check_user_added(const UserSpec& user, const CommandResult& r) {
   if (r.exit_code != 0)
     throw HarnessError("civicgrid user add " + user.username + " exited " +
                        std::to_string(r.exit_code) + ": " + r.err + r.out);
+}
+
+}  // namespace
+
+void create_user(const std::string& data_dir, const UserSpec& user) {
+  check_user_added(user, run_command(user_add_argv(data_dir, user), user.password + "\n", 60s, false));
+}
+
+void create_users(const std::string& data_dir, const std::vector<UserSpec>& users) {
+  // Two cores: a few at a time is as fast as it gets without starving the server.
+  constexpr std::size_t kParallel = 4;
+  for (std::size_t first = 0; first < users.size(); first += kParallel) {
+    const std::size_t last = std::min(users.size(), first + kParallel);
+    std::vector<Subprocess> running;
+    for (std::size_t i = first; i < last; ++i) {
+      running.push_back(Subprocess::spawn(user_add_argv(data_dir, users[i]), {.stdin_pipe = true}));
+      running.back().write_stdin(users[i].password + "\n");
+      running.back().close_stdin();
+    }
+    for (std::size_t i = first; i < last; ++i) {
+      Subprocess& p = running[i - first];
+      const auto status = p.wait(60s);
+      if (!status) throw HarnessError("civicgrid user add " + users[i].username + " hangs");
+      check_user_added(users[i], {*status, p.stdout_text(), p.stderr_text()});
+    }
+  }
+}
+
+void create_users(const TestServer& server, const std::vector<UserSpec>& users) {
+  create_users(server.data_dir(), users);
 }
 
 void create_user(const TestServer& server, const UserSpec& user) {

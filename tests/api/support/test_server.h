@@ -100,5 +100,8 @@ void create_user(const std::string& data_dir, const UserSpec& user);
 void create_user(const TestServer& server, const UserSpec& user);
 void create_user(const TestServer& server, std::string username, std::string role,
                  std::string unit = {}, std::string password = std::string(kTestPassword));
+// Several `user add` runs side by side (each hashes a password, which takes a while).
+void create_users(const std::string& data_dir, const std::vector<UserSpec>& users);
+void create_users(const TestServer& server, const std::vector<UserSpec>& users);
 
 }  // namespace civicgrid::api_test

@@ -1,0 +1,54 @@
+-- Open311 GeoReport v2: what the adapter keeps beside the cases it creates.
+
+-- The extra questions of a service (a public leaf category), shown by GET services/{code}. Admins edit
+-- them as data; a POST must answer the required ones.
+CREATE TABLE open311_attributes (
+  service_code TEXT NOT NULL,
+  code TEXT NOT NULL,
+  datatype TEXT NOT NULL,
+  variable BIGINT NOT NULL DEFAULT 1,
+  required BIGINT NOT NULL DEFAULT 0,
+  description TEXT NOT NULL DEFAULT '',
+  datatype_description TEXT NOT NULL DEFAULT '',
+  ord BIGINT NOT NULL,
+  list_values TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (service_code, code)
+);
+
+-- What an Open311 client sent with a request beyond the case itself. `client` is the API key's name:
+-- the channel the request came through. No personal data is kept here (the email is never stored).
+CREATE TABLE open311_requests (
+  case_id BIGINT PRIMARY KEY REFERENCES cases(id),
+  client TEXT NOT NULL,
+  address_id TEXT NOT NULL DEFAULT '',
+  device_id TEXT NOT NULL DEFAULT '',
+  account_id TEXT NOT NULL DEFAULT '',
+  media_urls TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL
+);
+
+-- The answers to a service's attributes; a multivaluelist answer has one row per key.
+CREATE TABLE open311_attribute_values (
+  case_id BIGINT NOT NULL REFERENCES cases(id),
+  code TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (case_id, code, seq)
+);
+
+-- mySociety extension: updates (comments) a client such as FixMyStreet pushes to us with
+-- POST servicerequestupdates. A client's own update_id is unique per client, so a retried POST
+-- returns the update it created the first time.
+CREATE TABLE open311_updates (
+  id BIGSERIAL PRIMARY KEY,
+  case_id BIGINT NOT NULL REFERENCES cases(id),
+  client TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  media_urls TEXT NOT NULL DEFAULT '[]',
+  updated_at BIGINT NOT NULL,
+  received_at BIGINT NOT NULL,
+  UNIQUE (client, external_id)
+);
+CREATE INDEX open311_updates_case ON open311_updates(case_id, id);
