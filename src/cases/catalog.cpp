@@ -2,6 +2,13 @@
 
 namespace civicgrid::cases {
 
+namespace {
+
+// The tree is at most three levels deep; the bound only protects against a cycle in bad data.
+constexpr int kMaxDepth = 16;
+
+}  // namespace
+
 Catalog::Catalog(std::vector<Category> categories, std::vector<RoutingRule> rules,
                  std::vector<TimeLimit> limits)
     : categories_(std::move(categories)), rules_(std::move(rules)), limits_(std::move(limits)) {
@@ -15,7 +22,7 @@ const Category* Catalog::category(std::string_view code) const {
 
 const Category* Catalog::top_level(std::string_view code) const {
   const Category* c = category(code);
-  for (int depth = 0; c && !c->parent.empty() && depth < 16; ++depth) c = category(c->parent);
+  for (int depth = 0; c && !c->parent.empty() && depth < kMaxDepth; ++depth) c = category(c->parent);
   return c;
 }
 
@@ -28,7 +35,9 @@ std::optional<DispatchSuggestion> Catalog::suggest(std::string_view category_cod
        u = u->parent.empty() ? nullptr : tree.find(u->parent))
     areas.push_back(u->code);
   areas.emplace_back();
-  for (const Category* c = category(category_code); c; c = c->parent.empty() ? nullptr : category(c->parent)) {
+  int depth = 0;
+  for (const Category* c = category(category_code); c && depth < kMaxDepth;
+       c = c->parent.empty() ? nullptr : category(c->parent), ++depth) {
     for (const auto& a : areas)
       for (const auto& r : rules_)
         if (r.category == c->code && r.area == a) return DispatchSuggestion{r.lead, r.co, r.category, r.area};
@@ -37,8 +46,9 @@ std::optional<DispatchSuggestion> Catalog::suggest(std::string_view category_cod
 }
 
 TimeLimit Catalog::limit_for(std::string_view category_code, Urgency urgency) const {
-  for (const Category* c = category(category_code); c;
-       c = c->parent.empty() ? nullptr : category(c->parent)) {
+  int depth = 0;
+  for (const Category* c = category(category_code); c && depth < kMaxDepth;
+       c = c->parent.empty() ? nullptr : category(c->parent), ++depth) {
     for (const auto& l : limits_)
       if (l.category == c->code && l.urgency == urgency) return l;
   }

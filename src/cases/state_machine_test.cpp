@@ -5,11 +5,28 @@
 
 #include <map>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 #include <string_view>
 
-namespace civicgrid::cases {
+namespace civicgrid {
+// Readable failure messages (internal linkage: other test files may print these types too).
+static void PrintTo(Role r, std::ostream* os) {
+  *os << role_name(r);
+}
+namespace cases {
+static void PrintTo(Status s, std::ostream* os) {
+  *os << name(s);
+}
+static void PrintTo(Action a, std::ostream* os) {
+  *os << name(a);
+}
+static void PrintTo(Relation r, std::ostream* os) {
+  constexpr const char* kNames[] = {"area_scope", "lead_department", "summoned", "resident",
+                                    "system"};
+  *os << kNames[static_cast<int>(r)];
+}
 namespace {
 
 using ::testing::IsEmpty;
@@ -140,7 +157,7 @@ TEST(StateMachine, EveryCellMatchesTheWorkflowRules) {
       const Who who = expected_who(a);
       EXPECT_EQ(std::set<Role>(t->roles.begin(), t->roles.end()), who.roles);
       EXPECT_EQ(t->roles.size(), who.roles.size()) << "a role is listed twice";
-      EXPECT_EQ(static_cast<int>(t->relation), static_cast<int>(who.relation));
+      EXPECT_EQ(t->relation, who.relation);
     }
   }
   // Rows: submitted 5, registered 6, dispatched 8, accepted 7, handled 4, verified 3, closed 1,
@@ -230,4 +247,5 @@ TEST(StateMachine, NamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace civicgrid::cases
+}  // namespace cases
+}  // namespace civicgrid

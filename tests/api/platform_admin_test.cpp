@@ -111,8 +111,8 @@ TEST_F(AdminApiTest, ParentOfWrongKindIs422) {
   EXPECT_TRUE(IsFieldError(c.post_json(kUnits, unit("MH-C99", "community", "MH")), 422,
                            "invalid_argument", "parent"));
   // Departments do not sit under grids; grids do not sit under departments.
-  EXPECT_TRUE(IsFieldError(c.post_json(kUnits, unit("MH-D-XX", "department", "MH-S01-C01-G01")), 422,
-                           "invalid_argument", "parent"));
+  EXPECT_TRUE(IsFieldError(c.post_json(kUnits, unit("MH-D-XX", "department", "MH-S01-C01-G01")),
+                           422, "invalid_argument", "parent"));
   EXPECT_TRUE(IsFieldError(c.post_json(kUnits, unit("MH-D-CG-G01", "grid", "MH-D-CG")), 422,
                            "invalid_argument", "parent"));
   EXPECT_TRUE(IsFieldError(c.post_json(kUnits, unit("MH-S09-C01", "community", "MH-S09")), 422,
@@ -160,7 +160,8 @@ TEST_F(AdminApiTest, DuplicateUsernameIs409) {
   HttpResponse r = admin().post_json(kUsers, new_user("api_dup", {"resident"}, {}));
   EXPECT_TRUE(IsFieldError(r, 409, "conflict", "username"));
   // A user made by the CLI counts as well.
-  EXPECT_TRUE(IsFieldError(admin().post_json(kUsers, new_user("disp1")), 409, "conflict", "username"));
+  EXPECT_TRUE(
+      IsFieldError(admin().post_json(kUsers, new_user("disp1")), 409, "conflict", "username"));
 }
 
 TEST_F(AdminApiTest, UnknownRoleIs422) {
@@ -228,14 +229,16 @@ TEST_F(AdminApiTest, RevokedApiKeyIs401) {
   HttpResponse revoked = admin().del(std::string(kKeys) + "/" + std::to_string(*id));
   EXPECT_EQ(revoked.status, 204u) << revoked;
   EXPECT_TRUE(IsApiError(with_key(key).get("/api/v1/me"), 401, "unauthenticated"));
-  EXPECT_TRUE(IsApiError(admin().del(std::string(kKeys) + "/" + std::to_string(*id)), 404, "not_found"));
+  EXPECT_TRUE(
+      IsApiError(admin().del(std::string(kKeys) + "/" + std::to_string(*id)), 404, "not_found"));
 
   HttpResponse list = admin().get(kKeys);
   ASSERT_EQ(list.status, 200u) << list;
   bool listed_revoked = false;
   if (const json::value* keys = list.find("/api_keys"); keys && keys->is_array())
     for (const auto& k : keys->get_array())
-      if (k.at("name") == json::value("revoke-me")) listed_revoked = k.at("revoked") == json::value(true);
+      if (k.at("name") == json::value("revoke-me"))
+        listed_revoked = k.at("revoked") == json::value(true);
   EXPECT_TRUE(listed_revoked) << list;
   EXPECT_EQ(list.body.find(key), std::string::npos) << "the secret is listed: " << list;
 }

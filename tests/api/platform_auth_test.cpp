@@ -27,10 +27,18 @@ class AuthTest : public ::testing::Test {
         {"adm1", "admin", "MH"},
         {"disp_s01", "dispatcher", "MH-S01-CC"},
         {"handler_cg", "department_handler", "MH-D-CG"},
-        {.username = "grid_g01", .role = "grid_worker", .unit = "MH-S01-C01-G01", .phone = "13800001111"},
-        {.username = "grid_g01_peer", .role = "grid_worker", .unit = "MH-S01-C01-G01",
+        {.username = "grid_g01",
+         .role = "grid_worker",
+         .unit = "MH-S01-C01-G01",
+         .phone = "13800001111"},
+        {.username = "grid_g01_peer",
+         .role = "grid_worker",
+         .unit = "MH-S01-C01-G01",
          .phone = "13700003333"},
-        {.username = "grid_g02", .role = "grid_worker", .unit = "MH-S01-C01-G02", .phone = "13900002222"},
+        {.username = "grid_g02",
+         .role = "grid_worker",
+         .unit = "MH-S01-C01-G02",
+         .phone = "13900002222"},
         {"leader1", "leader", "MH"},
         {"resident1", "resident", ""},
         {"throttled1", "resident", ""},
@@ -130,7 +138,8 @@ TEST_F(AuthTest, MissingOrMistypedFieldIs422NamingIt) {
                            "invalid_argument", "username"));
   EXPECT_TRUE(IsFieldError(c.post_json(kLogin, {{"username", 42}, {"password", "whatever-long"}}),
                            422, "invalid_argument", "username"));
-  EXPECT_TRUE(IsFieldError(c.post_json(kLogin, json::object{}), 422, "invalid_argument", "username"));
+  EXPECT_TRUE(
+      IsFieldError(c.post_json(kLogin, json::object{}), 422, "invalid_argument", "username"));
 }
 
 TEST_F(AuthTest, LogoutEndsOnlyThatSession) {
@@ -158,7 +167,8 @@ TEST_F(AuthTest, UnknownOrMalformedCredentialsAre401) {
                          "unauthenticated"));
   EXPECT_TRUE(IsApiError(c.get("/api/v1/me", {{"X-API-Key", "cgk_" + std::string(48, '0')}}), 401,
                          "unauthenticated"));
-  EXPECT_TRUE(IsApiError(c.get("/api/v1/me", {{"X-API-Key", "not-a-key"}}), 401, "unauthenticated"));
+  EXPECT_TRUE(
+      IsApiError(c.get("/api/v1/me", {{"X-API-Key", "not-a-key"}}), 401, "unauthenticated"));
 }
 
 TEST_F(AuthTest, AnonymousMeIs401) {
@@ -180,7 +190,8 @@ TEST_F(AuthTest, RepeatedFailedLoginsAreThrottled) {
   EXPECT_GT(*retry, 0);
   EXPECT_LE(*retry, 15 * 60);
   // Even the right password is refused while the window lasts: guessing cannot go on.
-  HttpResponse right = c.post_json(kLogin, {{"username", "throttled1"}, {"password", kTestPassword}});
+  HttpResponse right =
+      c.post_json(kLogin, {{"username", "throttled1"}, {"password", kTestPassword}});
   EXPECT_TRUE(IsApiError(right, 429, "too_many_requests"));
   // The throttle is per username: others still log in from the same address.
   HttpClient other = client();
@@ -238,7 +249,8 @@ TEST_F(AuthTest, MeForLeaderCoversTheDistrict) {
   EXPECT_EQ(r.strings("/roles"), std::vector<std::string>{"leader"}) << r;
   const auto areas = r.strings("/scope/areas");
   for (const char* code : {"MH", "MH-S01", "MH-S04-C03-G03"})
-    EXPECT_NE(std::find(areas.begin(), areas.end(), code), areas.end()) << code << " missing: " << r;
+    EXPECT_NE(std::find(areas.begin(), areas.end(), code), areas.end())
+        << code << " missing: " << r;
 }
 
 TEST_F(AuthTest, MeForResidentHasNoScope) {
@@ -255,8 +267,9 @@ TEST_F(AuthTest, WrongRoleIs403) {
   EXPECT_TRUE(IsApiError(as("disp_s01").get("/api/v1/admin/users"), 403, "forbidden"));
   EXPECT_TRUE(IsApiError(as("grid_g01").get("/api/v1/admin/audit"), 403, "forbidden"));
   EXPECT_TRUE(IsApiError(
-      as("leader1").post_json("/api/v1/org/units",
-                              {{"code", "MH-S01-C09"}, {"name", "x"}, {"kind", "community"}, {"parent", "MH-S01"}}),
+      as("leader1").post_json(
+          "/api/v1/org/units",
+          {{"code", "MH-S01-C09"}, {"name", "x"}, {"kind", "community"}, {"parent", "MH-S01"}}),
       403, "forbidden"));
   // The control: the right role passes.
   HttpResponse users = as("adm1").get("/api/v1/admin/users");
@@ -291,7 +304,8 @@ TEST_F(AuthTest, StreetAndDepartmentScopesForMembers) {
   ASSERT_EQ(dept.status, 200u) << dept;
   EXPECT_NE(member(dept, "handler_cg"), nullptr) << dept;
   EXPECT_TRUE(IsApiError(handler.get("/api/v1/org/units/MH-D-ZJ/members"), 403, "forbidden"));
-  EXPECT_TRUE(IsApiError(handler.get("/api/v1/org/units/MH-S01-C01-G01/members"), 403, "forbidden"));
+  EXPECT_TRUE(
+      IsApiError(handler.get("/api/v1/org/units/MH-S01-C01-G01/members"), 403, "forbidden"));
 
   EXPECT_TRUE(IsApiError(as("resident1").get("/api/v1/org/units/MH-S01-C01-G01/members"), 403,
                          "forbidden"));
@@ -300,7 +314,8 @@ TEST_F(AuthTest, StreetAndDepartmentScopesForMembers) {
 TEST_F(AuthTest, MembersReadIsAuditedAsPersonalData) {
   const std::string request_id = "members-audit-check-1";
   HttpResponse read =
-      as("grid_g01").get("/api/v1/org/units/MH-S01-C01-G01/members", {{"X-Request-Id", request_id}});
+      as("grid_g01")
+          .get("/api/v1/org/units/MH-S01-C01-G01/members", {{"X-Request-Id", request_id}});
   ASSERT_EQ(read.status, 200u) << read;
 
   HttpResponse log =
@@ -329,7 +344,8 @@ TEST_F(AuthTest, PhonesAreMaskedExceptForAdminsAndDispatchers) {
   HttpResponse by_grid = as("grid_g01").get(target);
   ASSERT_EQ(by_grid.status, 200u) << by_grid;
   EXPECT_EQ(member_phone(by_grid, "grid_g01_peer"), "137****3333") << by_grid;
-  EXPECT_EQ(by_grid.body.find("13700003333"), std::string::npos) << "full number shown: " << by_grid;
+  EXPECT_EQ(by_grid.body.find("13700003333"), std::string::npos)
+      << "full number shown: " << by_grid;
 
   HttpResponse by_leader = as("leader1").get(target);
   ASSERT_EQ(by_leader.status, 200u) << by_leader;

@@ -59,11 +59,11 @@ TEST_F(PlatformHttpTest, HealthzAnswersOk) {
 TEST_F(PlatformHttpTest, EveryResponseCarriesItsOwnRequestId) {
   HttpClient c = client();
   std::vector<HttpResponse> responses{
-      c.get("/healthz"),                                                     // 200
-      c.get("/api/v1/me"),                                                   // 401
-      c.get("/api/v1/no-such-endpoint"),                                     // 404
-      c.request("DELETE", "/healthz"),                                       // 405
-      c.post("/api/v1/auth/login", R"({"username":"x"})", "text/plain"),     // 415
+      c.get("/healthz"),                                                  // 200
+      c.get("/api/v1/me"),                                                // 401
+      c.get("/api/v1/no-such-endpoint"),                                  // 404
+      c.request("DELETE", "/healthz"),                                    // 405
+      c.post("/api/v1/auth/login", R"({"username":"x"})", "text/plain"),  // 415
       c.send_raw("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Filler: " + std::string(17 * 1024, 'a') +
                  "\r\n\r\n"),  // 431, answered before routing
   };
@@ -102,7 +102,8 @@ TEST_F(PlatformHttpTest, UnsafeClientRequestIdIsReplaced) {
 
 TEST_F(PlatformHttpTest, MetricsCountRequestsByRoutePattern) {
   HttpClient c = client();
-  const std::string healthz = R"(civicgrid_http_requests_total{method="GET",route="/healthz",status="200"})";
+  const std::string healthz =
+      R"(civicgrid_http_requests_total{method="GET",route="/healthz",status="200"})";
   HttpResponse m0 = c.get("/metrics");
   ASSERT_EQ(m0.status, 200u) << m0;
   EXPECT_EQ(m0.header("Content-Type").find("text/plain"), 0u) << m0.header("Content-Type");
@@ -116,10 +117,12 @@ TEST_F(PlatformHttpTest, MetricsCountRequestsByRoutePattern) {
   ASSERT_EQ(m1.status, 200u) << m1;
   EXPECT_EQ(metric_value(m1.body, healthz), before + 2) << m1.body;
   // The label is the route pattern, not the raw path (one series per route, not per unit).
-  EXPECT_GE(metric_value(m1.body,
-                         R"(civicgrid_http_requests_total{method="GET",route="/api/v1/org/units/{code}",status="401"})")
-                .value_or(0),
-            1.0)
+  EXPECT_GE(
+      metric_value(
+          m1.body,
+          R"(civicgrid_http_requests_total{method="GET",route="/api/v1/org/units/{code}",status="401"})")
+          .value_or(0),
+      1.0)
       << m1.body;
   EXPECT_EQ(m1.body.find(R"(route="/api/v1/org/units/MH-S01")"), std::string::npos) << m1.body;
   EXPECT_NE(m1.body.find("# TYPE civicgrid_http_requests_total counter"), std::string::npos);
@@ -173,8 +176,8 @@ TEST_F(PlatformHttpTest, BodyWithinLimitIsAccepted) {
 TEST_F(PlatformHttpTest, MalformedJsonNamesLineAndColumn) {
   // The `]` at line 3, column 15 is the first byte that cannot continue the document.
   const std::string body = "{\n  \"username\": \"a\",\n  \"password\": ]\n}";
-  HttpResponse r = client().post("/api/v1/auth/login", body, "application/json",
-                                 {{"Accept-Language", "en"}});
+  HttpResponse r =
+      client().post("/api/v1/auth/login", body, "application/json", {{"Accept-Language", "en"}});
   ASSERT_TRUE(IsApiError(r, 400, "bad_request"));
   EXPECT_EQ(r.integer("/error/line"), 3) << r;
   EXPECT_EQ(r.integer("/error/column"), 15) << r;
@@ -199,8 +202,8 @@ TEST_F(PlatformHttpTest, TrailingGarbageAfterJsonIs400) {
 }
 
 TEST_F(PlatformHttpTest, WrongContentTypeIs415) {
-  HttpResponse r = client().post("/api/v1/auth/login",
-                                 R"({"username":"admin","password":"whatever-it-is"})", "text/plain");
+  HttpResponse r = client().post(
+      "/api/v1/auth/login", R"({"username":"admin","password":"whatever-it-is"})", "text/plain");
   EXPECT_TRUE(IsApiError(r, 415, "unsupported_media_type"));
 }
 
@@ -212,8 +215,8 @@ TEST_F(PlatformHttpTest, JsonWithCharsetParameterIsAccepted) {
 }
 
 TEST_F(PlatformHttpTest, HugeHeaderIs431) {
-  HttpResponse r = client().send_raw("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Filler: " +
-                                     std::string(17 * 1024, 'a') + "\r\n\r\n");
+  HttpResponse r = client().send_raw(
+      "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Filler: " + std::string(17 * 1024, 'a') + "\r\n\r\n");
   EXPECT_TRUE(IsApiError(r, 431, "headers_too_large"));
 }
 
@@ -237,7 +240,8 @@ TEST_F(PlatformHttpTest, WrongMethodIs405WithAllowHeader) {
 
   HttpResponse login = c.get("/api/v1/auth/login");
   EXPECT_TRUE(IsApiError(login, 405, "method_not_allowed"));
-  EXPECT_EQ(split_list(login.header("Allow")), std::vector<std::string>{"POST"}) << login.header("Allow");
+  EXPECT_EQ(split_list(login.header("Allow")), std::vector<std::string>{"POST"})
+      << login.header("Allow");
 
   // A path served by two methods lists both.
   HttpResponse units = c.request("DELETE", "/api/v1/org/units");

@@ -5,11 +5,12 @@
 
 namespace civicgrid::api_test {
 
-::testing::AssertionResult IsApiError(const HttpResponse& r, unsigned status, std::string_view code) {
+::testing::AssertionResult IsApiError(const HttpResponse& r, unsigned status,
+                                      std::string_view code) {
   if (r.status != status)
-    return ::testing::AssertionFailure() << "expected HTTP " << status << " " << code << ", got " << r;
-  if (!r.find("/error"))
-    return ::testing::AssertionFailure() << "no JSON error object in " << r;
+    return ::testing::AssertionFailure()
+           << "expected HTTP " << status << " " << code << ", got " << r;
+  if (!r.find("/error")) return ::testing::AssertionFailure() << "no JSON error object in " << r;
   if (r.error_code() != code)
     return ::testing::AssertionFailure() << "expected error.code \"" << code << "\", got " << r;
   if (r.str("/error/message").empty())
@@ -17,15 +18,17 @@ namespace civicgrid::api_test {
   const std::string id = r.str("/error/request_id");
   if (id.empty()) return ::testing::AssertionFailure() << "error.request_id missing in " << r;
   if (id != r.header("X-Request-Id"))
-    return ::testing::AssertionFailure() << "error.request_id \"" << id << "\" differs from the X-Request-Id header \""
-                                         << r.header("X-Request-Id") << "\"";
+    return ::testing::AssertionFailure()
+           << "error.request_id \"" << id << "\" differs from the X-Request-Id header \""
+           << r.header("X-Request-Id") << "\"";
   if (r.header("Content-Type").find("application/json") != 0)
-    return ::testing::AssertionFailure() << "error with Content-Type \"" << r.header("Content-Type") << "\"";
+    return ::testing::AssertionFailure()
+           << "error with Content-Type \"" << r.header("Content-Type") << "\"";
   return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult IsFieldError(const HttpResponse& r, unsigned status, std::string_view code,
-                                        std::string_view field) {
+::testing::AssertionResult IsFieldError(const HttpResponse& r, unsigned status,
+                                        std::string_view code, std::string_view field) {
   auto base = IsApiError(r, status, code);
   if (!base) return base;
   if (r.error_field() != field)

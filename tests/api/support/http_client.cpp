@@ -47,7 +47,8 @@ bool closed_by_peer(const beast::error_code& ec) {
 HttpResponse to_response(bhttp::response<bhttp::string_body>&& res) {
   HttpResponse out;
   out.status = res.result_int();
-  for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : res)
+    out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   out.body = std::move(res.body());
   return out;
 }
@@ -60,7 +61,9 @@ std::string HttpResponse::header(std::string_view name) const {
   return {};
 }
 
-bool HttpResponse::has_header(std::string_view name) const { return has_field(headers, name); }
+bool HttpResponse::has_header(std::string_view name) const {
+  return has_field(headers, name);
+}
 
 const json::value& HttpResponse::json() const {
   if (const json::value* v = find("")) return *v;
@@ -177,7 +180,8 @@ HttpResponse HttpClient::request(std::string_view method, std::string_view targe
       ++connections_opened_;
     }
     impl_->stream->expires_after(timeout_);
-    auto ec = run_op(impl_->ioc, [&](auto handler) { bhttp::async_write(*impl_->stream, req, handler); });
+    auto ec =
+        run_op(impl_->ioc, [&](auto handler) { bhttp::async_write(*impl_->stream, req, handler); });
     bool got_some = false;
     if (!ec) {
       bhttp::response_parser<bhttp::string_body> parser;
@@ -232,7 +236,8 @@ HttpResponse HttpClient::post(std::string_view target, std::string_view body,
 HttpResponse HttpClient::login(std::string_view username, std::string_view password) {
   // A stale token would make even this public route answer 401: log in as nobody.
   token_.clear();
-  HttpResponse r = post_json("/api/v1/auth/login", {{"username", username}, {"password", password}});
+  HttpResponse r =
+      post_json("/api/v1/auth/login", {{"username", username}, {"password", password}});
   if (r.status == 200) token_ = r.str("/token");
   return r;
 }
@@ -244,7 +249,9 @@ HttpResponse HttpClient::send_raw(std::string_view bytes) {
   auto ec = run_op(impl_->ioc, [&](auto handler) {
     stream.async_connect(ep, [handler](beast::error_code e) mutable { handler(e); });
   });
-  if (ec) throw HarnessError("send_raw: cannot connect to port " + std::to_string(port_) + ": " + ec.message());
+  if (ec)
+    throw HarnessError("send_raw: cannot connect to port " + std::to_string(port_) + ": " +
+                       ec.message());
   ++connections_opened_;
   stream.expires_after(timeout_);
   // The server may answer early (413, 431) and close: a failed write is expected then.
@@ -255,7 +262,8 @@ HttpResponse HttpClient::send_raw(std::string_view bytes) {
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(boost::none);
   stream.expires_after(timeout_);
-  ec = run_op(impl_->ioc, [&](auto handler) { bhttp::async_read(stream, buffer, parser, handler); });
+  ec =
+      run_op(impl_->ioc, [&](auto handler) { bhttp::async_read(stream, buffer, parser, handler); });
   beast::error_code ignored;
   stream.socket().close(ignored);
   if (ec)

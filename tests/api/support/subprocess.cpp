@@ -20,12 +20,13 @@ namespace fs = std::filesystem;
 
 TempDir::TempDir(std::string_view prefix) {
   std::string tmpl = "/tmp/" + std::string(prefix) + "-XXXXXX";
-  if (!::mkdtemp(tmpl.data()))
-    throw HarnessError("mkdtemp " + tmpl + ": " + std::strerror(errno));
+  if (!::mkdtemp(tmpl.data())) throw HarnessError("mkdtemp " + tmpl + ": " + std::strerror(errno));
   path_ = tmpl;
 }
 
-TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) {
+  other.path_.clear();
+}
 
 TempDir::~TempDir() {
   if (path_.empty()) return;
@@ -87,7 +88,8 @@ int open_copy(const std::string& path) {
 }
 
 void make_pipe(int fds[2]) {
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw HarnessError(std::string("pipe2: ") + std::strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw HarnessError(std::string("pipe2: ") + std::strerror(errno));
 }
 
 // Writing to the stdin of a child that already exited must fail with EPIPE, not kill the test.
@@ -216,9 +218,15 @@ Subprocess Subprocess::spawn(const std::vector<std::string>& argv, const SpawnOp
   return p;
 }
 
-pid_t Subprocess::pid() const { return state_ ? state_->pid : -1; }
-bool Subprocess::started() const { return state_ != nullptr; }
-bool Subprocess::running() { return state_ && !state_->try_reap(); }
+pid_t Subprocess::pid() const {
+  return state_ ? state_->pid : -1;
+}
+bool Subprocess::started() const {
+  return state_ != nullptr;
+}
+bool Subprocess::running() {
+  return state_ && !state_->try_reap();
+}
 
 void Subprocess::write_stdin(std::string_view data) {
   if (!state_ || state_->stdin_fd < 0) throw HarnessError("write_stdin: no stdin pipe");

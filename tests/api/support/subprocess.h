@@ -1,7 +1,8 @@
 // Child processes for the API tests: the server under test, its CLI, and helper tools (sqlite3).
 //
-// Infrastructure failures (cannot fork, a child that never answers) throw HarnessError, which GoogleTest
-// reports as a failure of the running test with the message; API behaviour is checked with assertions.
+// Infrastructure failures (cannot fork, a child that never answers) throw HarnessError, which
+// GoogleTest reports as a failure of the running test with the message; API behaviour is checked
+// with assertions.
 #pragma once
 
 #include <sys/types.h>
@@ -24,7 +25,8 @@ class HarnessError : public std::runtime_error {
 };
 
 // A temporary directory under /tmp, removed with everything in it on destruction unless the
-// environment variable CIVICGRID_KEEP_TEST_DATA is set (then its path is printed, for post-mortems).
+// environment variable CIVICGRID_KEEP_TEST_DATA is set (then its path is printed, for
+// post-mortems).
 class TempDir {
  public:
   explicit TempDir(std::string_view prefix = "civicgrid-api");
@@ -44,10 +46,10 @@ class TempDir {
 void copy_dir(const std::string& from, const std::string& to);
 
 struct SpawnOptions {
-  bool stdin_pipe = false;    // otherwise stdin is /dev/null
-  bool search_path = false;   // execvp instead of execv (for tools such as sqlite3)
-  std::string stdout_copy;    // when set, stdout is also appended to this file
-  std::string stderr_copy;    // when set, stderr is also appended to this file
+  bool stdin_pipe = false;   // otherwise stdin is /dev/null
+  bool search_path = false;  // execvp instead of execv (for tools such as sqlite3)
+  std::string stdout_copy;   // when set, stdout is also appended to this file
+  std::string stderr_copy;   // when set, stderr is also appended to this file
 };
 
 // Exit status as a shell reports it: the exit code, or 128 + signal number when killed by a signal.
@@ -56,7 +58,8 @@ int decode_wait_status(int status);
 // A running child. Its stdout and stderr are drained by background threads (so a chatty child never
 // blocks on a full pipe) and kept in memory. The destructor kills (SIGKILL) and reaps a child that
 // is still running, so a failing test never leaks a process; the child also gets SIGKILL if the
-// thread that spawned it dies (PR_SET_PDEATHSIG), covering a crashed test process.
+// thread that spawned it dies (PR_SET_PDEATHSIG), covering a crashed test process; spawn from the
+// test's main thread, not from a short-lived helper thread.
 class Subprocess {
  public:
   Subprocess();

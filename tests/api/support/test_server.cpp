@@ -30,12 +30,14 @@ TestServer::TestServer(TestServerOptions options)
 
 TestServer::~TestServer() = default;  // process_ (declared after dir_) is killed before dir_ goes
 
-bool TestServer::running() { return process_.started() && process_.running(); }
+bool TestServer::running() {
+  return process_.started() && process_.running();
+}
 
 void TestServer::start() {
   if (running()) throw HarnessError("TestServer::start: the server is already running");
-  std::vector<std::string> argv{civicgrid_binary(), "serve",  "--data",      dir_.path(),
-                                "--listen",         "127.0.0.1", "--port", "0",
+  std::vector<std::string> argv{civicgrid_binary(), "serve",           "--data", dir_.path(),
+                                "--listen",         "127.0.0.1",       "--port", "0",
                                 "--log-level",      options_.log_level};
   if (options_.demo) argv.push_back("--demo");
   if (options_.test_clock) argv.push_back("--test-clock");
@@ -67,7 +69,8 @@ void TestServer::start() {
     if (!process_.running())
       throw give_up("exited with status " + std::to_string(*process_.exit_status()) +
                     " before listening");
-    if (std::chrono::steady_clock::now() >= deadline) throw give_up("printed no listening line in time");
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw give_up("printed no listening line in time");
     std::this_thread::sleep_for(10ms);
   }
 
@@ -151,7 +154,8 @@ void check_user_added(const UserSpec& user, const CommandResult& r) {
 }  // namespace
 
 void create_user(const std::string& data_dir, const UserSpec& user) {
-  check_user_added(user, run_command(user_add_argv(data_dir, user), user.password + "\n", 60s, false));
+  check_user_added(user,
+                   run_command(user_add_argv(data_dir, user), user.password + "\n", 60s, false));
 }
 
 void create_users(const std::string& data_dir, const std::vector<UserSpec>& users) {
@@ -184,8 +188,8 @@ void create_user(const TestServer& server, const UserSpec& user) {
 
 void create_user(const TestServer& server, std::string username, std::string role, std::string unit,
                  std::string password) {
-  create_user(server.data_dir(), UserSpec{std::move(username), std::move(role), std::move(unit),
-                                          std::move(password)});
+  create_user(server.data_dir(),
+              UserSpec{std::move(username), std::move(role), std::move(unit), std::move(password)});
 }
 
 }  // namespace civicgrid::api_test

@@ -1,5 +1,5 @@
-// The API test harness: the real `civicgrid serve` on a free loopback port with its own temporary data
-// directory, plus helpers for the CLI. Typical use, one server per test suite:
+// The API test harness: the real `civicgrid serve` on a free loopback port with its own temporary
+// data directory, plus helpers for the CLI. Typical use, one server per test suite:
 //
 //   static std::unique_ptr<TestServer> server_;
 //   static void SetUpTestSuite() {
@@ -47,8 +47,8 @@ class TestServer {
   TestServer(const TestServer&) = delete;
   TestServer& operator=(const TestServer&) = delete;
 
-  // Starts the server and waits until GET /healthz answers 200. Throws HarnessError with the tail of
-  // the server's log when it does not come up within options.start_timeout.
+  // Starts the server and waits until GET /healthz answers 200. Throws HarnessError with the tail
+  // of the server's log when it does not come up within options.start_timeout.
   void start();
   // SIGTERM, then waits for the exit; returns the exit status (128 + signal when killed by one).
   // Throws HarnessError (after SIGKILL) when the server does not exit within `timeout`.
@@ -62,7 +62,9 @@ class TestServer {
   // Sends a signal without waiting (e.g. SIGTERM while a request is in flight).
   void send_signal(int sig) { process_.send_signal(sig); }
   // Waits for an exit caused by other means (see send_signal); nullopt on timeout.
-  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout) { return process_.wait(timeout); }
+  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout) {
+    return process_.wait(timeout);
+  }
 
   std::uint16_t port() const { return port_; }
   const std::string& data_dir() const { return dir_.path(); }
