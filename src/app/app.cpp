@@ -28,6 +28,13 @@ std::string find_shipped_dir(const std::string& relative) {
   return {};
 }
 
+Result<std::shared_ptr<const text::Classifier>> load_default_classifier() {
+  const std::string dir = find_shipped_dir("data/text");
+  if (dir.empty())
+    return fail(Error::invalid("model", "找不到文本模型目录 data/text", "text model directory data/text not found"));
+  return text::open_default_classifier(dir);
+}
+
 Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock& clock) {
   std::unique_ptr<App> app(new App(clock));
   store::DatabaseOptions db_options;
@@ -36,7 +43,8 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   if (!db) return fail(db.error());
   app->db_ = std::move(*db);
   // Order matters: a module's tables may reference those of modules before it.
-  const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(), cases::migrations()};
+  const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(), cases::migrations(),
+                                      open311::migrations()};
   auto applied = store::apply_migrations(*app->db_, sets);
   if (!applied) return fail(applied.error());
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_, clock);
@@ -55,6 +63,9 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   app->cases_ = std::make_unique<cases::CaseService>(*app->db_, clock, app->calendar_, *app->identity_,
                                                      *app->audit_);
   if (auto ok = app->cases_->load(); !ok) return fail(ok.error());
+  app->open311_ = std::make_unique<open311::Open311Service>(*app->db_, clock, *app->cases_, *app->identity_,
+                                                           *app->audit_);
+  if (auto ok = app->open311_->load(); !ok) return fail(ok.error());
   return app;
 }
 
@@ -86,6 +97,7 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
   identity::register_routes(router, *identity_);
   audit::register_routes(router, *audit_);
   cases::register_routes(router, *cases_);
+  open311::register_routes(router, *open311_);
 }
 
 }  // namespace civicgrid::app

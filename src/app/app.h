@@ -13,7 +13,9 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "identity/identity.h"
+#include "open311/open311.h"
 #include "store/database.h"
+#include "text/text.h"
 
 namespace civicgrid::app {
 
@@ -34,6 +36,7 @@ class App {
   audit::AuditLog& audit() { return *audit_; }
   identity::IdentityService& identity() { return *identity_; }
   cases::CaseService& cases() { return *cases_; }
+  open311::Open311Service& open311() { return *open311_; }
   const WorkCalendar& calendar() const { return calendar_; }
   const Clock& clock() const { return clock_; }
 
@@ -49,10 +52,15 @@ class App {
   std::unique_ptr<identity::IdentityService> identity_;
   WorkCalendar calendar_;
   std::unique_ptr<cases::CaseService> cases_;
+  std::unique_ptr<open311::Open311Service> open311_;
 };
 
 // Locates a directory shipped with the source tree (e.g. "data/demo", "web/dist"): next to the
 // working directory, then relative to the executable, then under $CIVICGRID_SOURCE_DIR.
 std::string find_shipped_dir(const std::string& relative);
+
+// The shipped text classifier from data/text (see src/text/README.md): its model file, or a model
+// trained from its training CSV when there is no model file.
+Result<std::shared_ptr<const text::Classifier>> load_default_classifier();
 
 }  // namespace civicgrid::app

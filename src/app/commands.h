@@ -11,5 +11,6 @@ void add_user_commands(CLI::App& cli, int& exit_code);
 void add_apikey_commands(CLI::App& cli, int& exit_code);
 void add_audit_commands(CLI::App& cli, int& exit_code);
 void add_import_commands(CLI::App& cli, int& exit_code);
+void add_text_commands(CLI::App& cli, int& exit_code);
 
 }  // namespace civicgrid::app

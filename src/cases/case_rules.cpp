@@ -63,7 +63,8 @@ bool relation_holds(const Transition& t, const Case& c, const Actor& actor) {
       // Cases without a known area belong to the whole district: only district-wide scopes see them.
       return actor.scope.all || (!c.area.empty() && actor.scope.covers_area(c.area));
     case Relation::kLeadDepartment: return !c.lead.empty() && actor.scope.covers_department(c.lead);
-    case Relation::kSummoned: return !acting_department(actor, c, "summoned", true).empty();
+    // Any summoned department may act here; whether it still owes a report is a guard (409).
+    case Relation::kSummoned: return !acting_department(actor, c, "summoned", false).empty();
     case Relation::kResident: return true;
     case Relation::kSystem: return actor.system;
   }
@@ -266,8 +267,8 @@ Result<void> mutate(Case& c, Action action, const Transition& t, const json::obj
       auto note = jf::optional_string(body, "note", kNote);
       if (!note) return fail(note.error());
       const std::string dept = acting_department(actor, c, "summoned", true);
-      Participant* p = find_participant(c, dept, "summoned");
-      if (!p) return fail(Error::conflict("本部门没有待报到的召集", "no pending summons for this department"));
+      Participant* p = dept.empty() ? nullptr : find_participant(c, dept, "summoned");
+      if (!p) return fail(Error::conflict("本部门已报到，没有待报到的召集", "this department has already reported"));
       p->accepted_at = now;
       data["department"] = dept;
       data["on_time"] = now <= p->due_at;
@@ -332,6 +333,7 @@ bool may_act(const Case& c, Action action, const Actor& actor) {
   if (!actor.system && !has_any_role(actor.principal, t->roles)) return false;
   if (action == Action::kExtend && c.extension_days_pending > 0) return false;
   if (action == Action::kApproveExtension && c.extension_days_pending == 0) return false;
+  if (action == Action::kReport && acting_department(actor, c, "summoned", true).empty()) return false;
   return actor.system || relation_holds(*t, c, actor);
 }
 

@@ -476,8 +476,8 @@ TEST_F(CaseRulesTest, SummonedDepartmentsReport) {
       ++reported;
     }
   EXPECT_EQ(reported, 2);
-  // Reporting twice: no pending summons any more, refused as outside the actor's concern.
-  fails(c, Action::kReport, {}, handler("DB"), ErrorCode::kForbidden);
+  // Reporting twice: the department was summoned but owes no report any more (409).
+  fails(c, Action::kReport, {}, handler("DB"), ErrorCode::kConflict);
 }
 
 TEST_F(CaseRulesTest, UnresolvedAndUnsatisfiedEvaluationReopens) {

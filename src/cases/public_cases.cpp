@@ -1,5 +1,5 @@
-// Public reads of cases for feeds such as Open311 GeoReport: no data scope, so the callers publish only
-// fields without personal data.
+// Public reads of cases for feeds such as Open311 GeoReport: no data scope, so the callers publish
+// only fields without personal data.
 #include <unordered_map>
 
 #include "cases/case_store.h"

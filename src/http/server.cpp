@@ -193,13 +193,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     RequestContext ctx(*method, std::string(req.target()), std::move(req.body()), remote_, request_id);
     for (const auto& f : req) ctx.set_header(std::string(f.name_string()), std::string(f.value()));
+    // Counted until the response is fully written, so a graceful shutdown waits for it.
     server_.in_flight().fetch_add(1);
     Response res = server_.respond(ctx);
-    write(std::move(res), request_id, keep_alive, version);
-    server_.in_flight().fetch_sub(1);
+    write(std::move(res), request_id, keep_alive, version, true);
   }
 
-  void write(Response r, const std::string& request_id, bool keep_alive, unsigned version) {
+  void write(Response r, const std::string& request_id, bool keep_alive, unsigned version,
+             bool counted = false) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(r.status), version);
     res->set(bhttp::field::server, "civicgrid");
@@ -212,7 +213,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res->prepare_payload();
     stream_.expires_after(server_.options().request_timeout);
     bhttp::async_write(stream_, *res,
-                       [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
+                       [self = shared_from_this(), res, keep_alive, counted](beast::error_code ec, size_t) {
+                         if (counted) self->server_.in_flight().fetch_sub(1);
                          if (ec || !keep_alive) return self->close();
                          self->read_header();
                        });

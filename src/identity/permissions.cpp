@@ -17,13 +17,19 @@ DataScope scope_of(const Principal& who, const OrgTree& tree) {
     return scope;
   }
   if (!is_staff(who)) return scope;
+  // Only area units go into `areas`: the command centres and departments hanging in a subtree are
+  // actors, not places where cases happen.
+  auto add_areas = [&](std::string_view root) {
+    for (const auto& c : tree.subtree(root))
+      if (const OrgUnit* a = tree.find(c); a && is_area_kind(a->kind)) scope.areas.insert(c);
+  };
   for (const auto& code : who.units) {
     const OrgUnit* u = tree.find(code);
     if (!u) continue;
     if (is_area_kind(u->kind)) {
-      scope.areas.merge(tree.subtree(u->code));
+      add_areas(u->code);
     } else if (u->kind == "command_center") {
-      if (!u->parent.empty()) scope.areas.merge(tree.subtree(u->parent));
+      if (!u->parent.empty()) add_areas(u->parent);
     } else {
       scope.departments.insert(u->code);
     }

@@ -17,7 +17,7 @@ namespace civicgrid::identity {
 
 struct DataScope {
   bool all = false;                   // no restriction
-  std::set<std::string> areas;        // area unit codes (closed under subtree)
+  std::set<std::string> areas;        // area unit codes only (closed under the area subtree)
   std::set<std::string> departments;  // handling units (departments, enterprises, ...)
 
   bool covers_area(std::string_view code) const { return all || areas.contains(std::string(code)); }

@@ -250,16 +250,11 @@ const ScopeRow kScopeRows[] = {
     {Who::kApiKey, false, {}, {}},
     {Who::kResident, false, {}, {}},
     {Who::kGridWorkerG1, false, {"G1"}, {}},
-    // A command centre's scope is its parent area's subtree (everything below the street).
-    {Who::kStreetDispatcher, false, {"S1", "C1", "G1", "G2", "CC-S1"}, {}},
-    {Who::kDistrictDispatcher,
-     false,
-     {"D", "S1", "S2", "C1", "C2", "G1", "G2", "G3", "CC-D", "CC-S1", "DEP-A", "DEP-B"},
-     {}},
-    {Who::kLeader,
-     false,
-     {"D", "S1", "S2", "C1", "C2", "G1", "G2", "G3", "CC-D", "CC-S1", "DEP-A", "DEP-B"},
-     {}},
+    // A command centre's scope is its parent area's subtree (the areas below the street); the
+    // command centres and departments in that subtree are actors, not areas.
+    {Who::kStreetDispatcher, false, {"S1", "C1", "G1", "G2"}, {}},
+    {Who::kDistrictDispatcher, false, {"D", "S1", "S2", "C1", "C2", "G1", "G2", "G3"}, {}},
+    {Who::kLeader, false, {"D", "S1", "S2", "C1", "C2", "G1", "G2", "G3"}, {}},
     {Who::kHandlerDepA, false, {}, {"DEP-A"}},
 };
 

@@ -26,7 +26,8 @@ constexpr std::pair<Datatype, std::string_view> kDatatypes[] = {
 bool valid_code(std::string_view code) {
   if (code.empty() || code.size() > 64) return false;
   for (char c : code)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
   return true;
 }
 
@@ -62,11 +63,14 @@ std::optional<Datatype> parse_datatype(std::string_view s) {
   return std::nullopt;
 }
 
-bool is_list(Datatype d) { return d == Datatype::kSingleValueList || d == Datatype::kMultiValueList; }
+bool is_list(Datatype d) {
+  return d == Datatype::kSingleValueList || d == Datatype::kMultiValueList;
+}
 
 Result<void> validate_definitions(std::vector<AttributeDef>& defs) {
   if (defs.size() > 50)
-    return fail(Error::invalid("attributes", "一个服务最多 50 个属性", "a service has at most 50 attributes"));
+    return fail(Error::invalid("attributes", "一个服务最多 50 个属性",
+                               "a service has at most 50 attributes"));
   std::set<std::string> codes;
   std::set<int> orders;
   int highest = 0;
@@ -77,8 +81,10 @@ Result<void> validate_definitions(std::vector<AttributeDef>& defs) {
       return fail(Error::invalid(f + ".code", "属性代码须为 1–64 个字母、数字、_、-、.",
                                  "code must be 1–64 letters, digits, '_', '-' or '.'"));
     if (!codes.insert(d.code).second)
-      return fail(Error::invalid(f + ".code", "属性代码重复：" + d.code, "duplicate code: " + d.code));
-    if (d.order < 0) return fail(Error::invalid(f + ".order", "order 须为正整数", "order must be positive"));
+      return fail(
+          Error::invalid(f + ".code", "属性代码重复：" + d.code, "duplicate code: " + d.code));
+    if (d.order < 0)
+      return fail(Error::invalid(f + ".order", "order 须为正整数", "order must be positive"));
     if (d.order > 0 && !orders.insert(d.order).second)
       return fail(Error::invalid(f + ".order", "order 重复", "duplicate order"));
     highest = std::max(highest, d.order);
@@ -86,30 +92,37 @@ Result<void> validate_definitions(std::vector<AttributeDef>& defs) {
       return fail(Error::invalid(f + ".required", "说明性属性（variable=false）不能必填",
                                  "an informational attribute (variable=false) cannot be required"));
     if (is_list(d.datatype) && d.values.empty())
-      return fail(Error::invalid(f + ".values", "列表类型须有可选值", "a list datatype needs values"));
+      return fail(
+          Error::invalid(f + ".values", "列表类型须有可选值", "a list datatype needs values"));
     if (!is_list(d.datatype) && !d.values.empty())
-      return fail(Error::invalid(f + ".values", "只有列表类型可有可选值", "only list datatypes have values"));
+      return fail(Error::invalid(f + ".values", "只有列表类型可有可选值",
+                                 "only list datatypes have values"));
     std::set<std::string> keys;
     for (const auto& v : d.values) {
       if (v.key.empty() || v.key.size() > 100 || v.name.empty())
-        return fail(Error::invalid(f + ".values", "可选值须有 key 和 name", "each value needs a key and a name"));
+        return fail(Error::invalid(f + ".values", "可选值须有 key 和 name",
+                                   "each value needs a key and a name"));
       if (!keys.insert(v.key).second)
-        return fail(Error::invalid(f + ".values", "可选值 key 重复：" + v.key, "duplicate key: " + v.key));
+        return fail(
+            Error::invalid(f + ".values", "可选值 key 重复：" + v.key, "duplicate key: " + v.key));
     }
   }
   for (auto& d : defs)
     if (d.order == 0) d.order = ++highest;
-  std::stable_sort(defs.begin(), defs.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
+  std::stable_sort(defs.begin(), defs.end(),
+                   [](const auto& a, const auto& b) { return a.order < b.order; });
   return {};
 }
 
 Result<std::vector<AttributeDef>> definitions_from_json(const json::value& v) {
-  if (!v.is_array()) return fail(Error::invalid("attributes", "attributes 应为数组", "attributes must be an array"));
+  if (!v.is_array())
+    return fail(Error::invalid("attributes", "attributes 应为数组", "attributes must be an array"));
   std::vector<AttributeDef> defs;
   const auto& arr = v.get_array();
   for (size_t i = 0; i < arr.size(); ++i) {
     const std::string f = "attributes[" + std::to_string(i) + "]";
-    if (!arr[i].is_object()) return fail(Error::invalid(f, "属性应为对象", "an attribute must be an object"));
+    if (!arr[i].is_object())
+      return fail(Error::invalid(f, "属性应为对象", "an attribute must be an object"));
     const auto& o = arr[i].get_object();
     AttributeDef d;
     auto code = jf::required_string(o, "code", {.max_chars = 64});
@@ -119,9 +132,10 @@ Result<std::vector<AttributeDef>> definitions_from_json(const json::value& v) {
     if (!datatype) return fail(datatype.error().with_field(f + ".datatype"));
     auto dt = parse_datatype(*datatype);
     if (!dt)
-      return fail(Error::invalid(f + ".datatype",
-                                 "datatype 应为 string、number、datetime、text、singlevaluelist 或 multivaluelist",
-                                 "datatype must be string, number, datetime, text, singlevaluelist or multivaluelist"));
+      return fail(Error::invalid(
+          f + ".datatype",
+          "datatype 应为 string、number、datetime、text、singlevaluelist 或 multivaluelist",
+          "datatype must be string, number, datetime, text, singlevaluelist or multivaluelist"));
     d.datatype = *dt;
     auto variable = jf::optional_bool(o, "variable");
     if (!variable) return fail(variable.error().with_field(f + ".variable"));
@@ -145,7 +159,8 @@ Result<std::vector<AttributeDef>> definitions_from_json(const json::value& v) {
         return fail(Error::invalid(f + ".values", "可选值最多 200 个", "at most 200 values"));
       for (const auto& item : values->get_array()) {
         if (!item.is_object())
-          return fail(Error::invalid(f + ".values", "可选值应为 {key, name}", "a value must be {key, name}"));
+          return fail(Error::invalid(f + ".values", "可选值应为 {key, name}",
+                                     "a value must be {key, name}"));
         auto key = jf::required_string(item.get_object(), "key", {.max_chars = 100});
         if (!key) return fail(key.error().with_field(f + ".values.key"));
         auto label = jf::required_string(item.get_object(), "name", {.max_chars = 200});
@@ -177,7 +192,8 @@ json::array definitions_to_json(const std::vector<AttributeDef>& defs) {
 }
 
 Result<std::vector<AttributeAnswer>> validate_answers(
-    const std::vector<AttributeDef>& defs, const std::map<std::string, std::vector<std::string>>& given) {
+    const std::vector<AttributeDef>& defs,
+    const std::map<std::string, std::vector<std::string>>& given) {
   std::vector<AttributeAnswer> out;
   for (const auto& d : defs) {
     if (!d.variable) continue;
@@ -189,7 +205,8 @@ Result<std::vector<AttributeAnswer>> validate_answers(
         if (!t.empty()) values.push_back(std::move(t));
       }
     if (values.empty()) {
-      if (d.required) return fail(answer_error(d.code, "必填：" + d.description, "required: " + d.description));
+      if (d.required)
+        return fail(answer_error(d.code, "必填：" + d.description, "required: " + d.description));
       continue;
     }
     if (d.datatype != Datatype::kMultiValueList && values.size() > 1)
@@ -212,18 +229,23 @@ Result<std::vector<AttributeAnswer>> validate_answers(
           break;
         case Datatype::kDatetime: {
           auto t = parse_w3c(v);
-          if (!t) return fail(answer_error(d.code, "须为 ISO 8601 日期或时间", "must be an ISO 8601 date or date-time"));
+          if (!t)
+            return fail(answer_error(d.code, "须为 ISO 8601 日期或时间",
+                                     "must be an ISO 8601 date or date-time"));
           v = format_w3c(t->at);
           break;
         }
         case Datatype::kSingleValueList:
         case Datatype::kMultiValueList: {
-          const bool known = std::any_of(d.values.begin(), d.values.end(), [&](const auto& lv) { return lv.key == v; });
-          if (!known) return fail(answer_error(d.code, "不是可选值：" + v, "not one of the values: " + v));
+          const bool known = std::any_of(d.values.begin(), d.values.end(),
+                                         [&](const auto& lv) { return lv.key == v; });
+          if (!known)
+            return fail(answer_error(d.code, "不是可选值：" + v, "not one of the values: " + v));
           break;
         }
       }
-      if (std::find(a.values.begin(), a.values.end(), v) == a.values.end()) a.values.push_back(std::move(v));
+      if (std::find(a.values.begin(), a.values.end(), v) == a.values.end())
+        a.values.push_back(std::move(v));
     }
     out.push_back(std::move(a));
   }

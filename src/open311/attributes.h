@@ -1,5 +1,5 @@
-// Service attributes: the extra questions a service asks (GET services/{code}), their six datatypes,
-// and the validation of a request's answers against them. Pure: no I/O.
+// Service attributes: the extra questions a service asks (GET services/{code}), their six
+// datatypes, and the validation of a request's answers against them. Pure: no I/O.
 #pragma once
 
 #include <boost/json/array.hpp>
@@ -28,8 +28,8 @@ struct ListValue {
 struct AttributeDef {
   std::string code;  // [A-Za-z0-9_.-], 1–64 characters: it becomes the POST key attribute[code]
   Datatype datatype = Datatype::kString;
-  bool variable = true;   // false: informational text only, never answered
-  bool required = false;  // only for variable attributes
+  bool variable = true;              // false: informational text only, never answered
+  bool required = false;             // only for variable attributes
   std::string description;           // the question
   std::string datatype_description;  // help text, may be empty
   int order = 0;                     // 1 first, unique within the service
@@ -41,8 +41,9 @@ inline constexpr size_t kMaxStringAnswer = 500;
 inline constexpr size_t kMaxTextAnswer = 4000;
 
 // Checks one service's definitions and numbers those without an order after the highest given one.
-// kInvalidArgument naming the field ("attributes[2].values") on a bad code, datatype, duplicate code,
-// order or key, a list without values, values on a non-list, or a required informational attribute.
+// kInvalidArgument naming the field ("attributes[2].values") on a bad code, datatype, duplicate
+// code, order or key, a list without values, values on a non-list, or a required informational
+// attribute.
 Result<void> validate_definitions(std::vector<AttributeDef>& defs);
 
 // The admin API's and the demo seed's JSON: [{code, datatype, variable?, required?, description,
@@ -61,6 +62,7 @@ struct AttributeAnswer {
 // Answers to unknown or informational codes are ignored. kInvalidArgument with field
 // "attribute[code]" and a message naming the code.
 Result<std::vector<AttributeAnswer>> validate_answers(
-    const std::vector<AttributeDef>& defs, const std::map<std::string, std::vector<std::string>>& given);
+    const std::vector<AttributeDef>& defs,
+    const std::map<std::string, std::vector<std::string>>& given);
 
 }  // namespace civicgrid::open311

@@ -23,9 +23,15 @@ Resource split_resource(std::string_view segment) {
   return {std::string(segment.substr(0, dot)), std::string(segment.substr(dot + 1))};
 }
 
-Node Node::object(std::string name) { return Node(Kind::kObject, std::move(name)); }
-Node Node::list(std::string name) { return Node(Kind::kList, std::move(name)); }
-Node Node::null(std::string name) { return Node(Kind::kNull, std::move(name)); }
+Node Node::object(std::string name) {
+  return Node(Kind::kObject, std::move(name));
+}
+Node Node::list(std::string name) {
+  return Node(Kind::kList, std::move(name));
+}
+Node Node::null(std::string name) {
+  return Node(Kind::kNull, std::move(name));
+}
 
 Node Node::string(std::string name, std::string value) {
   Node n(Kind::kString, std::move(name));
@@ -83,17 +89,32 @@ std::string json_quote(std::string_view s) {
   out += '"';
   for (char c : clean) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          std::snprintf(buf, sizeof buf, "\\u%04x",
+                        static_cast<unsigned>(static_cast<unsigned char>(c)));
           out += buf;
         } else {
           out.push_back(c);
@@ -108,17 +129,28 @@ namespace {
 
 void scalar_text(const Node& n, std::string& out) {
   switch (n.kind()) {
-    case Node::Kind::kString: out += n.text(); break;
-    case Node::Kind::kInt: out += std::to_string(n.int_value()); break;
-    case Node::Kind::kReal: out += format_real(n.real_value()); break;
-    case Node::Kind::kBool: out += n.bool_value() ? "true" : "false"; break;
-    default: break;
+    case Node::Kind::kString:
+      out += n.text();
+      break;
+    case Node::Kind::kInt:
+      out += std::to_string(n.int_value());
+      break;
+    case Node::Kind::kReal:
+      out += format_real(n.real_value());
+      break;
+    case Node::Kind::kBool:
+      out += n.bool_value() ? "true" : "false";
+      break;
+    default:
+      break;
   }
 }
 
 void write_xml(const Node& n, XmlWriter& w) {
   switch (n.kind()) {
-    case Node::Kind::kNull: w.empty(n.name()); return;
+    case Node::Kind::kNull:
+      w.empty(n.name());
+      return;
     case Node::Kind::kObject:
     case Node::Kind::kList:
       w.open(n.name());
@@ -135,8 +167,12 @@ void write_xml(const Node& n, XmlWriter& w) {
 
 void write_json(const Node& n, std::string& out) {
   switch (n.kind()) {
-    case Node::Kind::kNull: out += "null"; return;
-    case Node::Kind::kString: out += json_quote(n.text()); return;
+    case Node::Kind::kNull:
+      out += "null";
+      return;
+    case Node::Kind::kString:
+      out += json_quote(n.text());
+      return;
     case Node::Kind::kReal:
       if (!std::isfinite(n.real_value())) {
         out += "null";
@@ -144,7 +180,9 @@ void write_json(const Node& n, std::string& out) {
       }
       [[fallthrough]];
     case Node::Kind::kInt:
-    case Node::Kind::kBool: scalar_text(n, out); return;
+    case Node::Kind::kBool:
+      scalar_text(n, out);
+      return;
     case Node::Kind::kObject: {
       out += '{';
       bool first = true;

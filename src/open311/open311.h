@@ -1,11 +1,11 @@
-// The Open311 GeoReport v2 adapter's public interface: how civic apps, FixMyStreet installations and
-// city dashboards read the services (categories) and read and submit service requests (cases), plus
-// the mySociety update extension that lets FixMyStreet use civicgrid as its council back end.
+// The Open311 GeoReport v2 adapter's public interface: how civic apps, FixMyStreet installations
+// and city dashboards read the services (categories) and read and submit service requests (cases),
+// plus the mySociety update extension that lets FixMyStreet use civicgrid as its council back end.
 //
 // Requests are cases: a POST goes through CaseService::submit (the same validation, grid lookup,
-// durability and audit as POST /api/v1/appeals), and every read goes through the cases module's public
-// listing. No personal data leaves through this module: views never read contact fields, and free
-// text is redacted (redact_public_text).
+// durability and audit as POST /api/v1/appeals), and every read goes through the cases module's
+// public listing. No personal data leaves through this module: views never read contact fields, and
+// free text is redacted (redact_public_text).
 //
 // Tables owned: open311_attributes, open311_requests, open311_attribute_values, open311_updates.
 // Thread-safe: one Open311Service serves all request threads.
@@ -35,7 +35,8 @@ namespace civicgrid::open311 {
 
 store::MigrationSet migrations();
 
-// The API key scope that may POST requests and updates (the default scope of `civicgrid apikey create`).
+// The API key scope that may POST requests and updates (the default scope of `civicgrid apikey
+// create`).
 inline constexpr std::string_view kScope = "open311";
 
 // A GeoReport service: a leaf category the public may report (it and its ancestors are public).
@@ -123,21 +124,25 @@ class Open311Service {
   Result<Service> service(std::string_view code);
   Result<std::vector<AttributeDef>> attributes(std::string_view code);
   // Replaces a service's definitions (validated), auditing inside the transaction.
-  Result<std::vector<AttributeDef>> put_attributes(std::string_view code, std::vector<AttributeDef> defs,
+  Result<std::vector<AttributeDef>> put_attributes(std::string_view code,
+                                                   std::vector<AttributeDef> defs,
                                                    const audit::Entry& audit_entry);
-  // Seeds definitions from {"<service code>": [definitions...], ...} for the services that have none
-  // and exist; returns how many services were seeded.
+  // Seeds definitions from {"<service code>": [definitions...], ...} for the services that have
+  // none and exist; returns how many services were seeded.
   Result<int> seed_attributes(const boost::json::value& doc, const audit::Entry& audit_entry);
   // Sortable time of the last change to what the service list shows (for discovery's changeset).
   Timestamp changeset() const;
 
   // --- clients
   // The API key's principal with scope kScope: from `api_key` if given, else the request's own
-  // principal (X-API-Key). kForbidden when missing, unknown, revoked or without the scope.
-  Result<Principal> authorize_client(const std::optional<std::string>& api_key, const Principal& from_header);
+  // principal (X-API-Key). kForbidden when missing, unknown, revoked or without the scope; the
+  // message names `operation` ("Invalid api_key received -- can't proceed with create_request.").
+  Result<Principal> authorize_client(const std::optional<std::string>& api_key,
+                                     const Principal& from_header, std::string_view operation);
 
   // --- requests
-  Result<CreatedRequest> submit(const NewRequest& r, const Principal& client, const audit::Entry& audit_entry);
+  Result<CreatedRequest> submit(const NewRequest& r, const Principal& client,
+                                const audit::Entry& audit_entry);
   Result<std::vector<RequestRecord>> list(const RequestQuery& q);
   // kNotFound when absent or not published.
   Result<RequestRecord> get(std::int64_t id);
@@ -160,7 +165,9 @@ class Open311Service {
   std::shared_ptr<const Index> index();
   Result<void> fill_extras(std::vector<RequestRecord>& records, bool details);
   Result<void> reload_attributes();
-  bool published(const Index& idx, std::string_view category) const;
+  bool published(std::string_view category);
+  std::vector<std::string>
+  unpublished();  // categories never shown (they or an ancestor non-public)
 
   store::Database& db_;
   const Clock& clock_;
@@ -174,12 +181,15 @@ class Open311Service {
   Timestamp changeset_ = 0;
 };
 
+// The demo district's attribute definitions, in seed_attributes()'s format.
+boost::json::value demo_attributes();
+
 // GeoReport routes under /open311/v2/ (and discovery under /open311/), and the admin API
 // GET/PUT /api/v1/admin/open311/services/{code}/attributes.
 void register_routes(http::Router& router, Open311Service& service);
 
-// Public free text (descriptions, addresses, notes): phone, ID and card numbers and e-mail addresses
-// masked. The single place where Open311 output is redacted.
+// Public free text (descriptions, addresses, notes): phone, ID and card numbers and e-mail
+// addresses masked. The single place where Open311 output is redacted.
 std::string redact_public_text(std::string_view text);
 
 }  // namespace civicgrid::open311

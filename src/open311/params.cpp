@@ -19,7 +19,9 @@ bool iequals_prefix(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
 }
 
-Error bad(std::string zh, std::string en) { return Error::bad_request(std::move(zh), std::move(en), "body"); }
+Error bad(std::string zh, std::string en) {
+  return Error::bad_request(std::move(zh), std::move(en), "body");
+}
 
 // The value of `key` in a header's parameters: `form-data; name="a"; filename="b"`.
 std::optional<std::string> header_param(std::string_view header, std::string_view key) {
@@ -42,7 +44,8 @@ std::optional<std::string> header_param(std::string_view header, std::string_vie
       i = header.find(';', j);
     } else {
       i = header.find(';', j);
-      value = std::string(trim_view(header.substr(j, (i == std::string_view::npos ? header.size() : i) - j)));
+      value = std::string(
+          trim_view(header.substr(j, (i == std::string_view::npos ? header.size() : i) - j)));
     }
     if (k.size() == key.size() && strncasecmp(k.data(), key.data(), k.size()) == 0) return value;
   }
@@ -116,16 +119,20 @@ Result<Pairs> parse_multipart(std::string_view body, std::string_view boundary) 
     if (body.substr(pos, 2) == "--") return out;  // the closing delimiter
     // Transport padding, then CRLF (a bare LF is tolerated).
     while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t')) ++pos;
-    if (body.substr(pos, 2) == "\r\n") pos += 2;
-    else if (body.substr(pos, 1) == "\n") pos += 1;
-    else return fail(bad("multipart 请求体格式错误", "malformed multipart body: bad delimiter line"));
+    if (body.substr(pos, 2) == "\r\n")
+      pos += 2;
+    else if (body.substr(pos, 1) == "\n")
+      pos += 1;
+    else
+      return fail(bad("multipart 请求体格式错误", "malformed multipart body: bad delimiter line"));
     // Headers end at an empty line.
     size_t header_end = body.find("\r\n\r\n", pos);
     size_t content_start = header_end == std::string_view::npos ? header_end : header_end + 4;
     if (header_end == std::string_view::npos) {
       header_end = body.find("\n\n", pos);
       if (header_end == std::string_view::npos)
-        return fail(bad("multipart 请求体格式错误", "malformed multipart body: part headers not ended"));
+        return fail(
+            bad("multipart 请求体格式错误", "malformed multipart body: part headers not ended"));
       content_start = header_end + 2;
     }
     std::optional<std::string> name;
@@ -138,7 +145,8 @@ Result<Pairs> parse_multipart(std::string_view body, std::string_view boundary) 
       if (iequals_prefix(line, "content-disposition:")) {
         const std::string_view value = line.substr(20);
         name = header_param(value, "name");
-        file = header_param(value, "filename").has_value() || header_param(value, "filename*").has_value();
+        file = header_param(value, "filename").has_value() ||
+               header_param(value, "filename*").has_value();
       }
       if (eol == std::string_view::npos) break;
       headers.remove_prefix(eol + 1);
@@ -149,20 +157,25 @@ Result<Pairs> parse_multipart(std::string_view body, std::string_view boundary) 
     if (end == std::string_view::npos) {
       end = body.find("\n" + delimiter, content_start);
       if (end == std::string_view::npos)
-        return fail(bad("multipart 请求体格式错误", "malformed multipart body: part not terminated"));
+        return fail(
+            bad("multipart 请求体格式错误", "malformed multipart body: part not terminated"));
       after = end + 1 + delimiter.size();
     }
     if (!name) return fail(bad("multipart 字段缺少名称", "multipart part without a name"));
-    if (!file) out.emplace_back(std::move(*name), std::string(body.substr(content_start, end - content_start)));
+    if (!file)
+      out.emplace_back(std::move(*name),
+                       std::string(body.substr(content_start, end - content_start)));
     pos = after;
   }
 }
 
-Result<Params> merge_params(const Pairs& query, std::string_view content_type, std::string_view body) {
+Result<Params> merge_params(const Pairs& query, std::string_view content_type,
+                            std::string_view body) {
   Pairs pairs;
   const std::string_view mime = trim_view(content_type.substr(0, content_type.find(';')));
   if (!body.empty()) {
-    if (mime.empty() || strncasecmp(std::string(mime).c_str(), "application/x-www-form-urlencoded", 34) == 0) {
+    if (mime.empty() ||
+        strncasecmp(std::string(mime).c_str(), "application/x-www-form-urlencoded", 34) == 0) {
       pairs = http::parse_query_string(body);
     } else if (iequals_prefix(mime, "multipart/form-data")) {
       auto parts = parse_multipart(body, multipart_boundary(content_type));
@@ -171,13 +184,15 @@ Result<Params> merge_params(const Pairs& query, std::string_view content_type, s
     } else {
       return fail(Error::bad_request(
           "请求体须为 application/x-www-form-urlencoded 或 multipart/form-data",
-          "the body must be application/x-www-form-urlencoded or multipart/form-data", "Content-Type"));
+          "the body must be application/x-www-form-urlencoded or multipart/form-data",
+          "Content-Type"));
     }
   }
   pairs.insert(pairs.end(), query.begin(), query.end());
   for (const auto& [k, v] : pairs)
     if (!json_fields::valid_utf8(k) || !json_fields::valid_utf8(v))
-      return fail(Error::bad_request("参数须为 UTF-8 编码", "parameters must be UTF-8 encoded", "body"));
+      return fail(
+          Error::bad_request("参数须为 UTF-8 编码", "parameters must be UTF-8 encoded", "body"));
   return Params(std::move(pairs));
 }
 

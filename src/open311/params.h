@@ -44,7 +44,8 @@ class Params {
 
 // Merges the decoded query string with the body. kBadRequest for a malformed multipart body, a
 // body of another type (JSON, XML…), or parameters that are not valid UTF-8.
-Result<Params> merge_params(const Pairs& query, std::string_view content_type, std::string_view body);
+Result<Params> merge_params(const Pairs& query, std::string_view content_type,
+                            std::string_view body);
 
 // The fields of a multipart/form-data body; parts with a filename are skipped. kBadRequest when the
 // body does not follow RFC 7578 framing.

@@ -4,11 +4,14 @@
 namespace civicgrid::open311::queries {
 
 inline constexpr const char* kAllAttributes =
-    "SELECT service_code, code, datatype, variable, required, description, datatype_description, ord, "
+    "SELECT service_code, code, datatype, variable, required, description, datatype_description, "
+    "ord, "
     "list_values FROM open311_attributes ORDER BY service_code, ord";
-inline constexpr const char* kDeleteAttributes = "DELETE FROM open311_attributes WHERE service_code = $1";
+inline constexpr const char* kDeleteAttributes =
+    "DELETE FROM open311_attributes WHERE service_code = $1";
 inline constexpr const char* kInsertAttribute =
-    "INSERT INTO open311_attributes (service_code, code, datatype, variable, required, description, "
+    "INSERT INTO open311_attributes (service_code, code, datatype, variable, required, "
+    "description, "
     "datatype_description, ord, list_values) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 inline constexpr const char* kCountAttributes =
     "SELECT count(*) FROM open311_attributes WHERE service_code = $1";

@@ -34,8 +34,9 @@ Result<std::optional<std::int64_t>> int_param(const Params& p, const char* name,
   std::int64_t n = 0;
   auto r = std::from_chars(v->data(), v->data() + v->size(), n);
   if (r.ec != std::errc() || r.ptr != v->data() + v->size() || n < min || n > max)
-    return fail(invalid(name, "应为 " + std::to_string(min) + " 到 " + std::to_string(max) + " 之间的整数",
-                        "must be an integer from " + std::to_string(min) + " to " + std::to_string(max)));
+    return fail(
+        invalid(name, "应为 " + std::to_string(min) + " 到 " + std::to_string(max) + " 之间的整数",
+                "must be an integer from " + std::to_string(min) + " to " + std::to_string(max)));
   return std::optional<std::int64_t>(n);
 }
 
@@ -47,7 +48,8 @@ Result<std::optional<double>> coordinate(const Params& p, const char* name, int 
   auto r = std::from_chars(s.data(), s.data() + s.size(), d);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size() || !(d >= -limit && d <= limit)) {
     const std::string range = std::to_string(-limit) + " .. " + std::to_string(limit);
-    return fail(invalid(name, "应为 WGS84 坐标（" + range + "）", "must be a WGS84 coordinate (" + range + ")"));
+    return fail(invalid(name, "应为 WGS84 坐标（" + range + "）",
+                        "must be a WGS84 coordinate (" + range + ")"));
   }
   return std::optional<double>(d);
 }
@@ -86,9 +88,12 @@ std::string title_from(std::string_view description) {
   while (i < line.size() && chars < 30) {
     size_t len = 1;
     const auto b = static_cast<unsigned char>(line[i]);
-    if (b >= 0xF0) len = 4;
-    else if (b >= 0xE0) len = 3;
-    else if (b >= 0xC0) len = 2;
+    if (b >= 0xF0)
+      len = 4;
+    else if (b >= 0xE0)
+      len = 3;
+    else if (b >= 0xC0)
+      len = 2;
     out.append(line.substr(i, len));
     i += len;
     ++chars;
@@ -118,10 +123,14 @@ Result<RequestQuery> parse_request_query(const Params& p, Timestamp now) {
   bool want_open = false, want_closed = false;
   for (const auto& s : p.list("status")) {
     std::string lower;
-    for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (lower == "open") want_open = true;
-    else if (lower == "closed") want_closed = true;
-    else return fail(invalid("status", "应为 open 或 closed", "must be open or closed"));
+    for (char c : s)
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower == "open")
+      want_open = true;
+    else if (lower == "closed")
+      want_closed = true;
+    else
+      return fail(invalid("status", "应为 open 或 closed", "must be open or closed"));
   }
   if (want_open != want_closed) q.open = want_open;
 
@@ -142,7 +151,8 @@ Result<RequestQuery> parse_request_query(const Params& p, Timestamp now) {
     if (*end_at <= (*start)->at)
       return fail(invalid("end_date", "应晚于 start_date", "must be after start_date"));
     if (*end_at - (*start)->at > kDefaultWindowMillis + kMillisPerDay)
-      return fail(invalid("end_date", "与 start_date 相距不能超过 90 天", "may not be more than 90 days after start_date"));
+      return fail(invalid("end_date", "与 start_date 相距不能超过 90 天",
+                          "may not be more than 90 days after start_date"));
     q.start = (*start)->at;
     q.end = end_at;
   } else if (*start) {
@@ -160,7 +170,8 @@ Result<RequestQuery> parse_request_query(const Params& p, Timestamp now) {
   auto page_size = int_param(p, "page_size", 1, 1'000'000);
   if (!page_size) return fail(page_size.error());
   if (*page || *page_size) {
-    q.limit = static_cast<int>(std::min<std::int64_t>(page_size->value_or(kDefaultPageSize), kMaxRequests));
+    q.limit = static_cast<int>(
+        std::min<std::int64_t>(page_size->value_or(kDefaultPageSize), kMaxRequests));
     q.offset = (page->value_or(1) - 1) * q.limit;
   } else {
     q.limit = kMaxRequests;
@@ -176,7 +187,8 @@ Result<NewRequest> parse_new_request(const Params& p, std::string_view service_n
   auto lon = coordinate(p, "long", 180);
   if (!lon) return fail(lon.error());
   if (lat->has_value() != lon->has_value())
-    return fail(invalid(*lat ? "long" : "lat", "lat 和 long 须同时提供", "lat and long must be sent together"));
+    return fail(invalid(*lat ? "long" : "lat", "lat 和 long 须同时提供",
+                        "lat and long must be sent together"));
   auto address = text_param(p, "address_string", 300);
   if (!address) return fail(address.error());
   auto address_id = text_param(p, "address_id", 100);
@@ -231,7 +243,8 @@ Result<NewRequest> parse_new_request(const Params& p, std::string_view service_n
   if (!name.empty()) contact["name"] = name;
   std::string phone;
   for (char c : p.get("phone").value_or(""))
-    if (c != '(' && c != ')' && c != '.') phone.push_back(c);  // "(0731) 8888.1234" → digits and dashes
+    if (c != '(' && c != ')' && c != '.')
+      phone.push_back(c);  // "(0731) 8888.1234" → digits and dashes
   phone = jf::trim(phone);
   if (!phone.empty()) contact["phone"] = phone;
   if (!contact.empty()) body["contact"] = std::move(contact);
@@ -239,7 +252,8 @@ Result<NewRequest> parse_new_request(const Params& p, std::string_view service_n
   if (!in) {
     Error e = in.error();
     const std::string param = open311_param(e.field());
-    return fail(Error::invalid(param, param + "：" + e.message_zh(), param + ": " + e.message_en()));
+    return fail(
+        Error::invalid(param, param + "：" + e.message_zh(), param + ": " + e.message_en()));
   }
   r.appeal = std::move(*in);
   return r;

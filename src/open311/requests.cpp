@@ -12,13 +12,10 @@ namespace json = boost::json;
 
 namespace {
 
-// "($1, $2, ...)" for the ids, appended to params.
-std::string id_list(const std::vector<std::int64_t>& ids, std::vector<store::Value>& params) {
+// "($1, $2, ..., $n)".
+std::string placeholders(size_t n) {
   std::string out = "(";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    params.emplace_back(ids[i]);
-    out += (i ? ", $" : "$") + std::to_string(params.size());
-  }
+  for (size_t i = 1; i <= n; ++i) out += (i > 1 ? ", $" : "$") + std::to_string(i);
   return out + ")";
 }
 
@@ -39,24 +36,31 @@ std::string strings_json(const std::vector<std::string>& v) {
 }
 
 Error not_found_request(std::int64_t id) {
-  return Error::not_found("诉求不存在：" + std::to_string(id), "service_request_id " + std::to_string(id) + " not found");
+  return Error::not_found("诉求不存在：" + std::to_string(id),
+                          "service_request_id " + std::to_string(id) + " not found");
 }
 
 }  // namespace
 
 Result<Principal> Open311Service::authorize_client(const std::optional<std::string>& api_key,
-                                                   const Principal& from_header) {
+                                                   const Principal& from_header,
+                                                   std::string_view operation) {
+  const std::string op(operation);
   Principal who = from_header;
   if (api_key) {
     auto p = identity_.authenticate("", *api_key);
-    if (!p) return fail(Error::forbidden("api_key 无效，无法继续", "Invalid api_key received -- can't proceed."));
+    if (!p)
+      return fail(Error::forbidden("api_key 无效，无法继续（" + op + "）",
+                                   "Invalid api_key received -- can't proceed with " + op + "."));
     who = std::move(*p);
   }
-  if (who.kind != Principal::Kind::kApiKey) {
-    return fail(Error::forbidden("缺少 api_key，无法继续", "api_key is required -- can't proceed."));
-  }
+  if (who.kind != Principal::Kind::kApiKey)
+    return fail(Error::forbidden("缺少 api_key，无法继续（" + op + "）",
+                                 "api_key is required -- can't proceed with " + op + "."));
   if (!who.has_scope(kScope))
-    return fail(Error::forbidden("该 api_key 无 open311 权限", "this api_key may not use Open311 -- can't proceed."));
+    return fail(
+        Error::forbidden("该 api_key 无 open311 权限（" + op + "）",
+                         "This api_key has no open311 scope -- can't proceed with " + op + "."));
   return who;
 }
 
@@ -71,12 +75,14 @@ Result<CreatedRequest> Open311Service::submit(const NewRequest& r, const Princip
   const Timestamp now = clock_.now();
   // What the client sent beyond the case commits in the same transaction as the case.
   auto also = [&](store::Session& s, std::int64_t id) -> Result<void> {
-    auto ok = s.execute(queries::kInsertRequest, {id, client.name, r.address_id, r.device_id, r.account_id,
-                                                  strings_json(r.media_urls), now});
+    auto ok = s.execute(queries::kInsertRequest, {id, client.name, r.address_id, r.device_id,
+                                                  r.account_id, strings_json(r.media_urls), now});
     if (!ok) return fail(ok.error());
     for (const auto& a : *answers)
       for (size_t i = 0; i < a.values.size(); ++i)
-        if (auto ins = s.execute(queries::kInsertAnswer, {id, a.code, static_cast<std::int64_t>(i), a.values[i]}); !ins)
+        if (auto ins = s.execute(queries::kInsertAnswer,
+                                 {id, a.code, static_cast<std::int64_t>(i), a.values[i]});
+            !ins)
           return fail(ins.error());
     return {};
   };
@@ -94,8 +100,10 @@ Result<void> Open311Service::fill_extras(std::vector<RequestRecord>& records, bo
     by_id[r.c.id] = &r;
   }
   return db_.read([&](store::Session& s) -> Result<void> {
-    std::vector<store::Value> params;
-    auto rows = s.query(queries::kRequestsOfPrefix + id_list(ids, params), std::span<const store::Value>(params));
+    // The three queries share one parameter list: the ids.
+    const std::vector<store::Value> params(ids.begin(), ids.end());
+    const std::string in = placeholders(ids.size());
+    auto rows = s.query(queries::kRequestsOfPrefix + in, std::span<const store::Value>(params));
     if (!rows) return fail(rows.error());
     for (const auto& row : rows->rows) {
       RequestRecord* r = by_id.at(row.i64(0));
@@ -103,8 +111,7 @@ Result<void> Open311Service::fill_extras(std::vector<RequestRecord>& records, bo
       r->media_urls = strings_from(row.str(2));
     }
     if (!details) return {};
-    params.clear();
-    auto answers = s.query(queries::kAnswersOfPrefix + id_list(ids, params) + queries::kAnswersOfSuffix,
+    auto answers = s.query(queries::kAnswersOfPrefix + in + queries::kAnswersOfSuffix,
                            std::span<const store::Value>(params));
     if (!answers) return fail(answers.error());
     for (const auto& row : answers->rows) {
@@ -112,21 +119,20 @@ Result<void> Open311Service::fill_extras(std::vector<RequestRecord>& records, bo
       if (list.empty() || list.back().code != row.str(1)) list.push_back({row.str(1), {}});
       list.back().values.push_back(row.str(2));
     }
-    params.clear();
-    auto updates = s.query(queries::kUpdatesOfPrefix + id_list(ids, params) + queries::kUpdatesOfSuffix,
+    auto updates = s.query(queries::kUpdatesOfPrefix + in + queries::kUpdatesOfSuffix,
                            std::span<const store::Value>(params));
     if (!updates) return fail(updates.error());
     for (const auto& row : updates->rows)
-      by_id.at(row.i64(1))->updates.push_back(
-          {row.i64(0), row.i64(1), row.str(2), row.str(3), row.str(4), row.str(5), row.i64(6)});
+      by_id.at(row.i64(1))
+          ->updates.push_back(
+              {row.i64(0), row.i64(1), row.str(2), row.str(3), row.str(4), row.str(5), row.i64(6)});
     return {};
   });
 }
 
 Result<std::vector<RequestRecord>> Open311Service::list(const RequestQuery& q) {
-  auto idx = index();
   cases::PublicCaseFilter f;
-  f.exclude_categories = idx->unpublished;
+  f.exclude_categories = unpublished();
   f.with_events = q.extensions;
   if (q.ids) {
     if (q.ids->empty()) return std::vector<RequestRecord>{};
@@ -159,7 +165,7 @@ Result<std::vector<RequestRecord>> Open311Service::list(const RequestQuery& q) {
 Result<RequestRecord> Open311Service::get(std::int64_t id) {
   auto d = cases_.get_public(id);
   if (!d) return fail(d.error().code() == ErrorCode::kNotFound ? not_found_request(id) : d.error());
-  if (!published(*index(), d->c.category)) return fail(not_found_request(id));
+  if (!published(d->c.category)) return fail(not_found_request(id));
   std::vector<RequestRecord> one(1);
   one[0].c = std::move(d->c);
   one[0].events = std::move(d->events);
@@ -169,11 +175,12 @@ Result<RequestRecord> Open311Service::get(std::int64_t id) {
 
 Result<std::int64_t> Open311Service::token(std::string_view token) {
   auto unknown = [&] {
-    return Error::not_found("token 不存在：" + std::string(token), "token " + std::string(token) + " not found");
+    return Error::not_found("token 不存在：" + std::string(token),
+                            "token " + std::string(token) + " not found");
   };
   auto d = cases_.track(token);
   if (!d) return fail(d.error().code() == ErrorCode::kNotFound ? unknown() : d.error());
-  if (!published(*index(), d->c.category)) return fail(unknown());
+  if (!published(d->c.category)) return fail(unknown());
   return d->c.id;
 }
 

@@ -44,7 +44,11 @@ std::vector<ListValue> values_from(const std::string& text) {
 
 Open311Service::Open311Service(store::Database& db, const Clock& clock, cases::CaseService& cases,
                                identity::IdentityService& identity, audit::AuditLog& audit)
-    : db_(db), clock_(clock), cases_(cases), identity_(identity), audit_(audit),
+    : db_(db),
+      clock_(clock),
+      cases_(cases),
+      identity_(identity),
+      audit_(audit),
       attributes_(std::make_shared<AttributeTable>()) {}
 
 Result<void> Open311Service::load() {
@@ -128,23 +132,31 @@ std::shared_ptr<const Open311Service::Index> Open311Service::index() {
     idx->services.push_back(std::move(s));
   }
   std::lock_guard lock(mu_);
-  // A catalog change shows in discovery's changeset; attribute changes are counted when they happen.
+  // A catalog change shows in discovery's changeset; attribute changes are counted when they
+  // happen.
   if (!index_ || index_->catalog != catalog) changeset_ = std::max(changeset_, clock_.now());
   index_ = idx;
   return idx;
 }
 
-bool Open311Service::published(const Index& idx, std::string_view category) const {
-  return idx.published.contains(category);
+bool Open311Service::published(std::string_view category) {
+  return index()->published.contains(category);
 }
 
-std::vector<Service> Open311Service::services() { return index()->services; }
+std::vector<std::string> Open311Service::unpublished() {
+  return index()->unpublished;
+}
+
+std::vector<Service> Open311Service::services() {
+  return index()->services;
+}
 
 Result<Service> Open311Service::service(std::string_view code) {
   auto idx = index();
   auto it = idx->by_code.find(code);
   if (it == idx->by_code.end())
-    return fail(Error::not_found("服务不存在：" + std::string(code), "service_code " + std::string(code) + " not found"));
+    return fail(Error::not_found("服务不存在：" + std::string(code),
+                                 "service_code " + std::string(code) + " not found"));
   return idx->services[it->second];
 }
 
@@ -171,16 +183,18 @@ Result<std::vector<AttributeDef>> Open311Service::put_attributes(std::string_vie
   auto ok = db_.write([&](store::Session& s) -> Result<void> {
     if (auto r = s.execute(queries::kDeleteAttributes, {service_code}); !r) return fail(r.error());
     for (const auto& d : defs) {
-      auto r = s.execute(queries::kInsertAttribute,
-                         {service_code, d.code, std::string(name(d.datatype)), std::int64_t{d.variable},
-                          std::int64_t{d.required}, d.description, d.datatype_description,
-                          std::int64_t{d.order}, json::serialize(values_json(d.values))});
+      auto r =
+          s.execute(queries::kInsertAttribute,
+                    {service_code, d.code, std::string(name(d.datatype)), std::int64_t{d.variable},
+                     std::int64_t{d.required}, d.description, d.datatype_description,
+                     std::int64_t{d.order}, json::serialize(values_json(d.values))});
       if (!r) return fail(r.error());
     }
     audit::Entry a = audit_entry;
     a.target_type = "open311_service";
     a.target_id = service_code;
-    a.detail = json::serialize(json::object{{"attributes", static_cast<std::int64_t>(defs.size())}});
+    a.detail =
+        json::serialize(json::object{{"attributes", static_cast<std::int64_t>(defs.size())}});
     if (auto r = audit_.append(s, a); !r) return fail(r.error());
     return {};
   });
@@ -189,17 +203,21 @@ Result<std::vector<AttributeDef>> Open311Service::put_attributes(std::string_vie
     auto table = std::make_shared<AttributeTable>();
     std::lock_guard lock(mu_);
     *table = *attributes_;
-    if (defs.empty()) table->erase(service_code);
-    else (*table)[service_code] = defs;
+    if (defs.empty())
+      table->erase(service_code);
+    else
+      (*table)[service_code] = defs;
     attributes_ = std::move(table);
     changeset_ = std::max(changeset_ + 1, clock_.now());
   }
   return defs;
 }
 
-Result<int> Open311Service::seed_attributes(const json::value& doc, const audit::Entry& audit_entry) {
+Result<int> Open311Service::seed_attributes(const json::value& doc,
+                                            const audit::Entry& audit_entry) {
   if (!doc.is_object())
-    return fail(Error::invalid("attributes", "属性种子应为 {服务代码: [...]}", "seed must be {service_code: [...]}"));
+    return fail(Error::invalid("attributes", "属性种子应为 {服务代码: [...]}",
+                               "seed must be {service_code: [...]}"));
   int seeded = 0;
   for (const auto& [key, defs_json] : doc.get_object()) {
     const std::string code(key.data(), key.size());

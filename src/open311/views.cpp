@@ -15,7 +15,8 @@ namespace {
 constexpr StatusMapping kStatuses[] = {
     {Status::kSubmitted, true, "open", "已受理", "received"},
     {Status::kRegistered, true, "investigating", "已立案", "registered"},
-    {Status::kDispatched, true, "action_scheduled", "已派遣至承办单位", "dispatched to a department"},
+    {Status::kDispatched, true, "action_scheduled", "已派遣至承办单位",
+     "dispatched to a department"},
     {Status::kAccepted, true, "in_progress", "承办单位正在办理", "being handled"},
     {Status::kHandled, true, "in_progress", "已处置，待核查", "handled, awaiting verification"},
     {Status::kVerified, true, "fixed", "核查通过，待结案", "verified, about to be closed"},
@@ -25,7 +26,8 @@ constexpr StatusMapping kStatuses[] = {
     {Status::kReopened, true, "reopen", "已重新办理", "reopened"},
 };
 
-std::string unit_name(const identity::OrgTree& tree, const std::string& code, std::string_view lang) {
+std::string unit_name(const identity::OrgTree& tree, const std::string& code,
+                      std::string_view lang) {
   if (code.empty()) return {};
   const identity::OrgUnit* u = tree.find(code);
   if (!u) return code;
@@ -54,12 +56,16 @@ std::string event_description(const cases::CaseEvent& e, const std::string& unit
 
 std::string_view note_type(Action a) {
   switch (a) {
-    case Action::kSubmit: return "submitted";
-    case Action::kRegister: return "opened";
+    case Action::kSubmit:
+      return "submitted";
+    case Action::kRegister:
+      return "opened";
     case Action::kClose:
     case Action::kReject:
-    case Action::kMerge: return "closed";
-    default: return "activity";
+    case Action::kMerge:
+      return "closed";
+    default:
+      return "activity";
   }
 }
 
@@ -68,7 +74,8 @@ std::string status_notes(const cases::Case& c, std::string_view lang) {
   std::string out(lang == "en" ? m.en : m.zh);
   if (c.status == Status::kMerged && c.merged_into)
     out += (lang == "en" ? " #" : " #") + std::to_string(c.merged_into);
-  if (!m.open && !c.reply.empty()) out += (lang == "en" ? ": " : "：") + redact_public_text(c.reply);
+  if (!m.open && !c.reply.empty())
+    out += (lang == "en" ? ": " : "：") + redact_public_text(c.reply);
   return out;
 }
 
@@ -77,31 +84,38 @@ Node notes_node(const RequestRecord& r, const ViewContext& ctx) {
   for (const auto& e : r.events) {
     std::string unit = e.actor_unit;
     if (unit.empty() && e.action == Action::kDispatch) unit = r.c.lead;
-    notes.emplace_back(e.at, Node::object("note")
-                                 .add(Node::string("datetime", format_w3c(e.at)))
-                                 .add(Node::string("type", std::string(note_type(e.action))))
-                                 .add(Node::string("summary", std::string(action_label(e.action, ctx.lang))))
-                                 .add(Node::string("description", event_description(e, unit, r.c.reply, ctx))));
+    notes.emplace_back(
+        e.at, Node::object("note")
+                  .add(Node::string("datetime", format_w3c(e.at)))
+                  .add(Node::string("type", std::string(note_type(e.action))))
+                  .add(Node::string("summary", std::string(action_label(e.action, ctx.lang))))
+                  .add(Node::string("description", event_description(e, unit, r.c.reply, ctx))));
   }
   for (const auto& u : r.updates)
-    notes.emplace_back(u.updated_at, Node::object("note")
-                                         .add(Node::string("datetime", format_w3c(u.updated_at)))
-                                         .add(Node::string("type", "activity"))
-                                         .add(Node::string("summary", ctx.lang == "en" ? "comment" : "评论"))
-                                         .add(Node::string("description", redact_public_text(u.description))));
-  std::stable_sort(notes.begin(), notes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    notes.emplace_back(u.updated_at,
+                       Node::object("note")
+                           .add(Node::string("datetime", format_w3c(u.updated_at)))
+                           .add(Node::string("type", "activity"))
+                           .add(Node::string("summary", ctx.lang == "en" ? "comment" : "评论"))
+                           .add(Node::string("description", redact_public_text(u.description))));
+  std::stable_sort(notes.begin(), notes.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   Node list = Node::list("notes");
   for (auto& n : notes) list.add(std::move(n.second));
   return list;
 }
 
 Node answers_node(const RequestRecord& r, const ViewContext& ctx) {
-  const std::vector<AttributeDef> defs = ctx.definitions ? ctx.definitions(r.c.category) : std::vector<AttributeDef>{};
+  const std::vector<AttributeDef> defs =
+      ctx.definitions ? ctx.definitions(r.c.category) : std::vector<AttributeDef>{};
   Node list = Node::list("attributes");
   for (const auto& a : r.answers) {
     const AttributeDef* def = nullptr;
     for (const auto& d : defs)
       if (d.code == a.code) def = &d;
+    // List keys and datetimes cannot carry personal data; anything typed in (a "number" too) can.
+    const bool free_text =
+        !def || !(is_list(def->datatype) || def->datatype == Datatype::kDatetime);
     for (const auto& v : a.values) {
       std::string label = v;
       if (def)
@@ -110,8 +124,8 @@ Node answers_node(const RequestRecord& r, const ViewContext& ctx) {
       list.add(Node::object("attribute")
                    .add(Node::string("code", a.code))
                    .add(Node::string("label", def ? def->description : a.code))
-                   .add(Node::string("value", redact_public_text(v)))
-                   .add(Node::string("name", redact_public_text(label))));
+                   .add(Node::string("value", free_text ? redact_public_text(v) : v))
+                   .add(Node::string("name", free_text ? redact_public_text(label) : label)));
     }
   }
   return list;
@@ -131,19 +145,22 @@ Node request_node(const RequestRecord& r, const ViewContext& ctx, bool extension
   std::string notice;
   if (m.open && c.deadline_at) {
     const bool overdue = c.overdue || c.deadline_at < ctx.now;
-    notice = ctx.lang == "en" ? "To be resolved by " + format_w3c(c.deadline_at) + (overdue ? " (overdue)" : "")
-                              : "承诺办结时限：" + format_w3c(c.deadline_at) + (overdue ? "（已超期）" : "");
+    notice = ctx.lang == "en"
+                 ? "To be resolved by " + format_w3c(c.deadline_at) + (overdue ? " (overdue)" : "")
+                 : "承诺办结时限：" + format_w3c(c.deadline_at) + (overdue ? "（已超期）" : "");
   }
   n.add(Node::optional_string("service_notice", notice));
   n.add(Node::string("requested_datetime", format_w3c(c.created_at)));
   n.add(Node::string("updated_datetime", format_w3c(c.updated_at)));
-  n.add(c.deadline_at ? Node::string("expected_datetime", format_w3c(c.deadline_at)) : Node::null("expected_datetime"));
+  n.add(c.deadline_at ? Node::string("expected_datetime", format_w3c(c.deadline_at))
+                      : Node::null("expected_datetime"));
   n.add(Node::optional_string("address", redact_public_text(c.address)));
   n.add(Node::optional_string("address_id", r.address_id));
   n.add(Node::null("zipcode"));
   n.add(c.location ? Node::real("lat", c.location->lat) : Node::null("lat"));
   n.add(c.location ? Node::real("long", c.location->lon) : Node::null("long"));
-  n.add(Node::optional_string("media_url", r.media_urls.empty() ? std::string() : r.media_urls.front()));
+  n.add(Node::optional_string("media_url",
+                              r.media_urls.empty() ? std::string() : r.media_urls.front()));
   if (extensions) {
     Node ext = Node::object("extended_attributes");
     ext.add(Node::string("channel", std::string(cases::name(c.channel))));
@@ -167,7 +184,9 @@ const StatusMapping& status_mapping(Status s) {
   return kStatuses[0];
 }
 
-std::string_view georeport_status(Status s) { return status_mapping(s).open ? "open" : "closed"; }
+std::string_view georeport_status(Status s) {
+  return status_mapping(s).open ? "open" : "closed";
+}
 
 Node discovery_node(const DiscoveryInfo& d) {
   Node formats = Node::list("formats");
@@ -216,7 +235,9 @@ Node definition_node(std::string_view service_code, const std::vector<AttributeD
     if (is_list(d.datatype)) {
       Node values = Node::list("values");
       for (const auto& v : d.values)
-        values.add(Node::object("value").add(Node::string("key", v.key)).add(Node::string("name", v.name)));
+        values.add(Node::object("value")
+                       .add(Node::string("key", v.key))
+                       .add(Node::string("name", v.name)));
       a.add(std::move(values));
     }
     attrs.add(std::move(a));
@@ -227,9 +248,11 @@ Node definition_node(std::string_view service_code, const std::vector<AttributeD
 }
 
 Node created_node(const CreatedRequest& r, std::string_view account_id, std::string_view lang) {
-  const std::string notice =
-      lang == "en" ? "Received. Tracking code " + r.tracking_code + "; to be resolved by " + format_w3c(r.deadline_at) + "."
-                   : "已受理，查询码 " + r.tracking_code + "，承诺办结时限 " + format_w3c(r.deadline_at) + "。";
+  const std::string notice = lang == "en"
+                                 ? "Received. Tracking code " + r.tracking_code +
+                                       "; to be resolved by " + format_w3c(r.deadline_at) + "."
+                                 : "已受理，查询码 " + r.tracking_code + "，承诺办结时限 " +
+                                       format_w3c(r.deadline_at) + "。";
   Node list = Node::list("service_requests");
   list.add(Node::object("request")
                .add(Node::string("service_request_id", std::to_string(r.id)))
@@ -246,7 +269,8 @@ Node token_node(std::int64_t id, std::string_view token) {
   return list;
 }
 
-Node requests_node(const std::vector<RequestRecord>& records, const ViewContext& ctx, bool extensions) {
+Node requests_node(const std::vector<RequestRecord>& records, const ViewContext& ctx,
+                   bool extensions) {
   Node list = Node::list("service_requests");
   for (const auto& r : records) list.add(request_node(r, ctx, extensions));
   return list;
@@ -256,21 +280,23 @@ Node updates_node(const std::vector<cases::PublicCaseEvent>& events, const ViewC
   Node list = Node::list("service_request_updates");
   for (const auto& pe : events) {
     const cases::CaseEvent& e = pe.event;
-    list.add(Node::object("request_update")
-                 .add(Node::string("update_id", std::to_string(e.id)))
-                 .add(Node::string("service_request_id", std::to_string(e.case_id)))
-                 .add(Node::string("status", std::string(status_mapping(e.to).extended)))
-                 .add(Node::string("updated_datetime", format_w3c(e.at)))
-                 .add(Node::string("description", event_description(e, e.actor_unit, pe.reply, ctx)))
-                 .add(Node::string("media_url", ""))
-                 .add(Node::string("external_status_code", std::string(cases::name(e.to)))));
+    list.add(
+        Node::object("request_update")
+            .add(Node::string("update_id", std::to_string(e.id)))
+            .add(Node::string("service_request_id", std::to_string(e.case_id)))
+            .add(Node::string("status", std::string(status_mapping(e.to).extended)))
+            .add(Node::string("updated_datetime", format_w3c(e.at)))
+            .add(Node::string("description", event_description(e, e.actor_unit, pe.reply, ctx)))
+            .add(Node::string("media_url", ""))
+            .add(Node::string("external_status_code", std::string(cases::name(e.to)))));
   }
   return list;
 }
 
 Node update_created_node(std::int64_t update_id) {
   Node list = Node::list("service_request_updates");
-  list.add(Node::object("request_update").add(Node::string("update_id", std::to_string(update_id))));
+  list.add(
+      Node::object("request_update").add(Node::string("update_id", std::to_string(update_id))));
   return list;
 }
 

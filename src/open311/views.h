@@ -50,7 +50,8 @@ Node definition_node(std::string_view service_code, const std::vector<AttributeD
 // least two children: Spark parsers read a one-child element as a list).
 Node created_node(const CreatedRequest& r, std::string_view account_id, std::string_view lang);
 Node token_node(std::int64_t id, std::string_view token);
-Node requests_node(const std::vector<RequestRecord>& records, const ViewContext& ctx, bool extensions);
+Node requests_node(const std::vector<RequestRecord>& records, const ViewContext& ctx,
+                   bool extensions);
 Node updates_node(const std::vector<cases::PublicCaseEvent>& events, const ViewContext& ctx);
 Node update_created_node(std::int64_t update_id);
 

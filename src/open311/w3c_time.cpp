@@ -22,7 +22,9 @@ std::optional<int> digits(std::string_view s, size_t& i, size_t n) {
   return v;
 }
 
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -41,7 +43,8 @@ std::optional<ParsedTime> parse_w3c(std::string_view s) {
   if (!mo || i >= s.size() || s[i++] != '-') return std::nullopt;
   auto d = digits(s, i, 2);
   if (!d || *mo < 1 || *mo > 12 || *d < 1 || *d > days_in_month(*y, *mo)) return std::nullopt;
-  const std::int64_t day = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d));
+  const std::int64_t day =
+      days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d));
   if (i == s.size()) return ParsedTime{day * kMillisPerDay - kChinaOffsetMillis, true};
   if (s[i] != 'T' && s[i] != 't' && s[i] != ' ') return std::nullopt;
   ++i;

@@ -1,5 +1,5 @@
-// Date-times on the GeoReport wire: emitted as W3C/ISO 8601 with whole seconds and an explicit offset
-// (China Standard Time, "+08:00"), read leniently.
+// Date-times on the GeoReport wire: emitted as W3C/ISO 8601 with whole seconds and an explicit
+// offset (China Standard Time, "+08:00"), read leniently.
 #pragma once
 
 #include <optional>

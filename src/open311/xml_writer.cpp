@@ -69,13 +69,26 @@ std::string xml_escape(std::string_view text) {
   out.reserve(clean.size() + 16);
   for (char c : clean) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;  // "]]>" must not appear in character data
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\r': out += "&#13;"; break;  // a literal CR would be normalised away by parsers
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;  // "]]>" must not appear in character data
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;  // a literal CR would be normalised away by parsers
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -84,7 +97,8 @@ std::string xml_escape(std::string_view text) {
 bool valid_xml_name(std::string_view name) {
   if (name.empty()) return false;
   // "xml" in any case is reserved as a prefix.
-  if (name.size() >= 3 && (name[0] | 0x20) == 'x' && (name[1] | 0x20) == 'm' && (name[2] | 0x20) == 'l')
+  if (name.size() >= 3 && (name[0] | 0x20) == 'x' && (name[1] | 0x20) == 'm' &&
+      (name[2] | 0x20) == 'l')
     return false;
   for (size_t i = 0; i < name.size(); ++i) {
     const char c = name[i];
@@ -95,10 +109,13 @@ bool valid_xml_name(std::string_view name) {
   return true;
 }
 
-XmlWriter::XmlWriter() { out_ = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"; }
+XmlWriter::XmlWriter() {
+  out_ = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+}
 
 void XmlWriter::open(std::string_view name) {
-  if (!valid_xml_name(name)) throw std::invalid_argument("bad XML element name: " + std::string(name));
+  if (!valid_xml_name(name))
+    throw std::invalid_argument("bad XML element name: " + std::string(name));
   out_ += '<';
   out_ += name;
   out_ += '>';
@@ -114,7 +131,8 @@ void XmlWriter::close() {
 }
 
 void XmlWriter::empty(std::string_view name) {
-  if (!valid_xml_name(name)) throw std::invalid_argument("bad XML element name: " + std::string(name));
+  if (!valid_xml_name(name))
+    throw std::invalid_argument("bad XML element name: " + std::string(name));
   out_ += '<';
   out_ += name;
   out_ += "/>";
@@ -126,7 +144,9 @@ void XmlWriter::element(std::string_view name, std::string_view text) {
   close();
 }
 
-void XmlWriter::text(std::string_view text) { out_ += xml_escape(text); }
+void XmlWriter::text(std::string_view text) {
+  out_ += xml_escape(text);
+}
 
 std::string XmlWriter::finish() {
   while (!open_.empty()) close();

@@ -1,9 +1,10 @@
-// A small XML 1.0 writer: the declaration, elements and escaped text, nothing else (no attributes, no
-// namespaces: GeoReport v2 documents need neither).
+// A small XML 1.0 writer: the declaration, elements and escaped text, nothing else (no attributes,
+// no namespaces: GeoReport v2 documents need neither).
 //
-// Whatever text it is given, the output stays well-formed: markup characters are escaped, characters
-// XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) are dropped, and bytes that are not UTF-8 become
-// U+FFFD. Element names are checked; a bad name is a programming error (std::invalid_argument).
+// Whatever text it is given, the output stays well-formed: markup characters are escaped,
+// characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) are dropped, and bytes that are not
+// UTF-8 become U+FFFD. Element names are checked; a bad name is a programming error
+// (std::invalid_argument).
 #pragma once
 
 #include <string>
@@ -37,7 +38,8 @@ class XmlWriter {
 
 // Escaped character data or attribute value (also escapes quotes), made well-formed as above.
 std::string xml_escape(std::string_view text);
-// Whether `name` is a valid element name in the ASCII subset this writer uses: [A-Za-z_][A-Za-z0-9_.-]*
+// Whether `name` is a valid element name in the ASCII subset this writer uses:
+// [A-Za-z_][A-Za-z0-9_.-]*
 bool valid_xml_name(std::string_view name);
 // Appends `text` to `out` as valid UTF-8, replacing invalid sequences with U+FFFD; with xml_chars,
 // also drops the characters XML 1.0 does not allow.

@@ -72,7 +72,7 @@ std::string date_of_days(std::int64_t z) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(y), m, d);
   return buf;
 }
@@ -270,7 +270,9 @@ TEST_F(CasesFlowTest, FullLoopFromIntakeToEvaluation) {
     EXPECT_EQ(*r.integer("/version"), version + 1) << s.action << ": " << r;
     version = *r.integer("/version");
     EXPECT_EQ(r.header("ETag"), std::to_string(version)) << s.action;
-    if (s.action == "dispatch") EXPECT_EQ(r.str("/lead/code"), "MH-D-CG") << r;
+    if (s.action == "dispatch") {
+      EXPECT_EQ(r.str("/lead/code"), "MH-D-CG") << r;
+    }
   }
 
   HttpResponse eval = anonymous().post_json(
@@ -432,6 +434,7 @@ TEST_F(CasesFlowTest, SummonedDepartmentsReportOnce) {
   HttpResponse not_summoned = act("flow_h_cg", id, "report");
   EXPECT_TRUE(IsApiError(not_summoned, 403, "forbidden"));
   const auto version = get_case(id).integer("/version");
+  ASSERT_TRUE(version.has_value());
 
   HttpResponse zj = act("flow_h_zj", id, "report", {{"note", "已到场"}});
   ASSERT_EQ(zj.status, 200u) << zj;

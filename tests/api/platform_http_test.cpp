@@ -66,6 +66,8 @@ TEST_F(PlatformHttpTest, EveryResponseCarriesItsOwnRequestId) {
       c.post("/api/v1/auth/login", R"({"username":"x"})", "text/plain"),  // 415
       c.send_raw("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Filler: " + std::string(17 * 1024, 'a') +
                  "\r\n\r\n"),  // 431, answered before routing
+      c.send_raw(
+          "POST /api/v1/test/clock HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n"),  // 413
   };
   std::set<std::string> ids;
   for (const auto& r : responses) {

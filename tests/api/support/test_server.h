@@ -74,7 +74,8 @@ class TestServer {
   // The last `max_bytes` of the server's stderr and stdout logs of all runs, for failure messages.
   std::string log_tail(std::size_t max_bytes = 4000) const;
 
-  // Runs `civicgrid <args...> --data <data dir>`.
+  // Runs `civicgrid <args...> --data <data dir>`; works before start() too (the CLI creates the
+  // store), e.g. for users without a unit or API keys.
   CommandResult cli(std::vector<std::string> args, std::string_view stdin_text = {}) const;
 
   HttpClient client() const { return HttpClient(port_); }

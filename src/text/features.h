@@ -1,0 +1,49 @@
+// What a classifier sees of a text: the model text (normalised, lower-cased, masked place names)
+// and its features (character and word n-grams). Internal to the text module.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace civicgrid::text {
+
+// The data masks place names as a capital letter, optional digits and 市/区/县 (A市, A3区, K9县).
+// The letters and digits say nothing about the category and split one word into many features.
+enum class PlaceMode {
+  kKeep,  // leave them
+  kMask,  // "A3区" → "@区": one token per kind of place
+  kDrop,  // remove them
+};
+
+struct FeatureSpec {
+  int char_min = 1, char_max = 2;  // character n-grams; char_max 0 = none
+  int word_min = 0, word_max = 0;  // ICU word n-grams; word_max 0 = none (no segmentation cost)
+  PlaceMode places = PlaceMode::kMask;
+  bool fold_digits = false;  // every run of digits → "0"
+
+  bool operator==(const FeatureSpec&) const = default;
+};
+
+// normalize() (NFKC, simplified, spaces), ASCII lower-case, place names and digits per `spec`.
+std::string model_text(std::string_view raw, const FeatureSpec& spec);
+
+// Calls emit(kind, feature) for every feature of an already built model text, in a fixed order.
+// `kind` tells features of different families apart ('1'..'9' character n-grams of that length,
+// 'a'..'i' word n-grams of length 1..9); `feature` is valid only during the call.
+class FeatureSink {
+ public:
+  virtual ~FeatureSink() = default;
+  virtual void emit(char kind, std::string_view feature) = 0;
+};
+void extract_features(std::string_view model_text, const FeatureSpec& spec, FeatureSink& sink);
+
+// 64-bit FNV-1a of the kind byte and the feature: the key under which models store a feature.
+std::uint64_t feature_hash(char kind, std::string_view feature);
+// The feature hashes of a raw text (model_text + extract_features).
+std::vector<std::uint64_t> feature_hashes(std::string_view raw, const FeatureSpec& spec);
+// The features as whitespace-free tokens ("2:小区", "a:垃圾"), for fastText's input format.
+std::vector<std::string> feature_tokens(std::string_view raw, const FeatureSpec& spec);
+
+}  // namespace civicgrid::text

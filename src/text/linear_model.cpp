@@ -1,0 +1,235 @@
+#include "text/linear_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "text/rng.h"
+
+namespace civicgrid::text {
+
+namespace {
+
+void softmax(std::span<double> v, double temperature) {
+  double top = -std::numeric_limits<double>::infinity();
+  for (double x : v) top = std::max(top, x * temperature);
+  double sum = 0;
+  for (double& x : v) sum += (x = std::exp(x * temperature - top));
+  for (double& x : v) x /= sum;
+}
+
+}  // namespace
+
+LinearModel::Sparse LinearModel::vectorize(std::span<const std::uint64_t> features) const {
+  std::vector<std::uint32_t> rows;
+  rows.reserve(features.size());
+  for (std::uint64_t h : features)
+    if (auto it = row_.find(h); it != row_.end()) rows.push_back(it->second);
+  std::sort(rows.begin(), rows.end());
+  Sparse s;
+  double norm = 0;
+  for (size_t i = 0; i < rows.size();) {
+    size_t j = i;
+    while (j < rows.size() && rows[j] == rows[i]) ++j;
+    const double tf = static_cast<double>(j - i);
+    const double v = (sublinear_tf_ ? 1.0 + std::log(tf) : tf) * idf_[rows[i]];
+    s.index.push_back(rows[i]);
+    s.value.push_back(static_cast<float>(v));
+    norm += v * v;
+    i = j;
+  }
+  if (norm > 0) {
+    const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+    for (float& v : s.value) v *= inv;
+  }
+  return s;
+}
+
+std::vector<double> LinearModel::class_weights(std::span<const int> labels, bool balanced) const {
+  std::vector<double> w(static_cast<size_t>(classes_), 1.0);
+  if (!balanced) return w;
+  std::vector<double> count(static_cast<size_t>(classes_), 0.0);
+  for (int y : labels) count[static_cast<size_t>(y)] += 1;
+  for (size_t c = 0; c < w.size(); ++c)
+    w[c] = count[c] > 0 ? static_cast<double>(labels.size()) / (classes_ * count[c]) : 1.0;
+  return w;
+}
+
+LinearModel LinearModel::train(std::span<const std::vector<std::uint64_t>> docs, std::span<const int> labels,
+                               int classes, const LinearParams& params, std::uint64_t seed) {
+  LinearModel m;
+  m.classes_ = classes;
+  m.sublinear_tf_ = params.sublinear_tf;
+  m.temperature_ = params.temperature;
+  // Vocabulary: features by document frequency, kept when frequent enough, in hash order so the
+  // model does not depend on the order of the examples' features.
+  std::unordered_map<std::uint64_t, int> df;
+  for (const auto& d : docs) {
+    std::vector<std::uint64_t> u(d);
+    std::sort(u.begin(), u.end());
+    u.erase(std::unique(u.begin(), u.end()), u.end());
+    for (std::uint64_t h : u) ++df[h];
+  }
+  for (const auto& [h, n] : df)
+    if (n >= params.min_count) m.keys_.push_back(h);
+  std::sort(m.keys_.begin(), m.keys_.end());
+  const double n = static_cast<double>(docs.size());
+  m.idf_.resize(m.keys_.size());
+  m.row_.reserve(m.keys_.size());
+  for (size_t r = 0; r < m.keys_.size(); ++r) {
+    m.row_.emplace(m.keys_[r], static_cast<std::uint32_t>(r));
+    m.idf_[r] = static_cast<float>(std::log((1 + n) / (1 + df[m.keys_[r]])) + 1);
+  }
+  std::vector<Sparse> x;
+  x.reserve(docs.size());
+  for (const auto& d : docs) x.push_back(m.vectorize(d));
+  m.weights_.assign(m.keys_.size() * static_cast<size_t>(classes), 0.f);
+  m.bias_.assign(static_cast<size_t>(classes), 0.f);
+  switch (params.loss) {
+    case LinearParams::Loss::kSvm: m.train_svm(x, labels, params, seed); break;
+    case LinearParams::Loss::kLogistic: m.train_logistic(x, labels, params, seed); break;
+    case LinearParams::Loss::kComplementNb: m.train_complement_nb(x, labels, params); break;
+  }
+  return m;
+}
+
+// One-vs-rest L2-regularised L2-loss SVM in the dual (Hsieh et al. 2008, LIBLINEAR's solver 1),
+// with the bias as an extra feature of value 1.
+void LinearModel::train_svm(const std::vector<Sparse>& x, std::span<const int> labels, const LinearParams& p,
+                            std::uint64_t seed) {
+  const size_t n = x.size(), rows = keys_.size(), k = static_cast<size_t>(classes_);
+  const std::vector<double> cw = class_weights(labels, p.balanced);
+  std::vector<double> w(rows), alpha(n), diag(n), qd(n);
+  std::vector<size_t> order(n);
+  for (size_t c = 0; c < k; ++c) {
+    std::fill(w.begin(), w.end(), 0.0);
+    std::fill(alpha.begin(), alpha.end(), 0.0);
+    double b = 0;
+    for (size_t i = 0; i < n; ++i) {
+      diag[i] = 0.5 / (p.c * cw[static_cast<size_t>(labels[i])]);
+      double sq = 1.0;  // the bias feature
+      for (float v : x[i].value) sq += static_cast<double>(v) * v;
+      qd[i] = sq + diag[i];
+    }
+    std::iota(order.begin(), order.end(), size_t{0});
+    Rng rng(seed + c);
+    for (int it = 0; it < p.epochs; ++it) {
+      rng.shuffle(order);
+      double max_pg = -std::numeric_limits<double>::infinity(), min_pg = -max_pg;
+      for (size_t i : order) {
+        const double y = static_cast<size_t>(labels[i]) == c ? 1.0 : -1.0;
+        double dot = b;
+        const Sparse& xi = x[i];
+        for (size_t t = 0; t < xi.index.size(); ++t) dot += w[xi.index[t]] * xi.value[t];
+        const double g = y * dot - 1 + alpha[i] * diag[i];
+        const double pg = alpha[i] == 0 ? std::min(g, 0.0) : g;
+        max_pg = std::max(max_pg, pg);
+        min_pg = std::min(min_pg, pg);
+        if (std::fabs(pg) < 1e-12) continue;
+        const double old = alpha[i];
+        alpha[i] = std::max(alpha[i] - g / qd[i], 0.0);
+        const double d = (alpha[i] - old) * y;
+        for (size_t t = 0; t < xi.index.size(); ++t) w[xi.index[t]] += d * xi.value[t];
+        b += d;
+      }
+      if (max_pg - min_pg < 0.1) break;  // LIBLINEAR's default stopping tolerance
+    }
+    for (size_t r = 0; r < rows; ++r) weights_[r * k + c] = static_cast<float>(w[r]);
+    bias_[c] = static_cast<float>(b);
+  }
+}
+
+// Multinomial logistic regression by SGD with a decaying step and L2 weight decay on the rows a
+// step touches (the usual sparse approximation).
+void LinearModel::train_logistic(const std::vector<Sparse>& x, std::span<const int> labels,
+                                 const LinearParams& p, std::uint64_t seed) {
+  const size_t n = x.size(), k = static_cast<size_t>(classes_);
+  const std::vector<double> cw = class_weights(labels, p.balanced);
+  const double lambda = 1.0 / (p.c * static_cast<double>(n));
+  std::vector<double> w(weights_.size(), 0.0), b(k, 0.0), s(k);
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  Rng rng(seed);
+  for (int epoch = 0; epoch < p.epochs; ++epoch) {
+    rng.shuffle(order);
+    const double lr = 0.5 / (1.0 + 0.2 * epoch);
+    for (size_t i : order) {
+      const Sparse& xi = x[i];
+      for (size_t c = 0; c < k; ++c) s[c] = b[c];
+      for (size_t t = 0; t < xi.index.size(); ++t) {
+        const double* row = &w[xi.index[t] * k];
+        for (size_t c = 0; c < k; ++c) s[c] += row[c] * xi.value[t];
+      }
+      softmax(s, 1.0);
+      const double sw = cw[static_cast<size_t>(labels[i])] * lr;
+      for (size_t c = 0; c < k; ++c) s[c] = (s[c] - (static_cast<size_t>(labels[i]) == c ? 1.0 : 0.0)) * sw;
+      for (size_t t = 0; t < xi.index.size(); ++t) {
+        double* row = &w[xi.index[t] * k];
+        for (size_t c = 0; c < k; ++c) row[c] = row[c] * (1 - lr * lambda) - s[c] * xi.value[t];
+      }
+      for (size_t c = 0; c < k; ++c) b[c] -= s[c];
+    }
+  }
+  for (size_t r = 0; r < w.size(); ++r) weights_[r] = static_cast<float>(w[r]);
+  for (size_t c = 0; c < k; ++c) bias_[c] = static_cast<float>(b[c]);
+}
+
+// Complement naive Bayes (Rennie et al. 2003) over TF-IDF vectors: a class scores high when the
+// text is unlike the other classes' texts.
+void LinearModel::train_complement_nb(const std::vector<Sparse>& x, std::span<const int> labels,
+                                      const LinearParams& p) {
+  const size_t rows = keys_.size(), k = static_cast<size_t>(classes_);
+  std::vector<double> count(rows * k, 0.0), total(rows, 0.0);
+  for (size_t i = 0; i < x.size(); ++i)
+    for (size_t t = 0; t < x[i].index.size(); ++t) {
+      count[x[i].index[t] * k + static_cast<size_t>(labels[i])] += x[i].value[t];
+      total[x[i].index[t]] += x[i].value[t];
+    }
+  for (size_t c = 0; c < k; ++c) {
+    double sum = 0;
+    for (size_t r = 0; r < rows; ++r) sum += total[r] - count[r * k + c];
+    const double denom = sum + p.alpha * static_cast<double>(rows);
+    for (size_t r = 0; r < rows; ++r)
+      weights_[r * k + c] = static_cast<float>(-std::log((total[r] - count[r * k + c] + p.alpha) / denom));
+  }
+}
+
+void LinearModel::predict(std::span<const std::uint64_t> features, std::span<double> probabilities) const {
+  const size_t k = static_cast<size_t>(classes_);
+  for (size_t c = 0; c < k; ++c) probabilities[c] = bias_[c];
+  const Sparse s = vectorize(features);
+  for (size_t t = 0; t < s.index.size(); ++t) {
+    const float* row = &weights_[s.index[t] * k];
+    for (size_t c = 0; c < k; ++c) probabilities[c] += static_cast<double>(row[c]) * s.value[t];
+  }
+  softmax(probabilities.subspan(0, k), temperature_);
+}
+
+void LinearModel::save(ModelWriter& w) const {
+  w.put<std::int32_t>(classes_);
+  w.put<std::uint8_t>(sublinear_tf_ ? 1 : 0);
+  w.put<double>(temperature_);
+  w.put_array(keys_.data(), keys_.size());
+  w.put_array(idf_.data(), idf_.size());
+  w.put_array(weights_.data(), weights_.size());
+  w.put_array(bias_.data(), bias_.size());
+}
+
+bool LinearModel::load(ModelReader& r) {
+  std::int32_t classes = 0;
+  std::uint8_t sublinear = 0;
+  if (!r.get(classes) || !r.get(sublinear) || !r.get(temperature_)) return false;
+  if (!r.get_array(keys_) || !r.get_array(idf_) || !r.get_array(weights_) || !r.get_array(bias_)) return false;
+  classes_ = classes;
+  sublinear_tf_ = sublinear != 0;
+  if (classes_ < 2 || idf_.size() != keys_.size() || bias_.size() != static_cast<size_t>(classes_) ||
+      weights_.size() != keys_.size() * static_cast<size_t>(classes_))
+    return false;
+  row_.clear();
+  row_.reserve(keys_.size());
+  for (size_t i = 0; i < keys_.size(); ++i) row_.emplace(keys_[i], static_cast<std::uint32_t>(i));
+  return true;
+}
+
+}  // namespace civicgrid::text

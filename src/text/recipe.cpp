@@ -1,0 +1,130 @@
+#include "text/recipe.h"
+
+#include <charconv>
+
+namespace civicgrid::text {
+
+namespace {
+
+Error bad(std::string_view part, std::string_view why) {
+  return Error::invalid("recipe", "模型配方有误：" + std::string(part) + "（" + std::string(why) + "）",
+                        "bad model recipe: " + std::string(part) + " (" + std::string(why) + ")");
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i)
+    if (i == s.size() || s[i] == sep) {
+      out.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  return out;
+}
+
+bool to_int(std::string_view s, int& v) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool to_double(std::string_view s, double& v) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+// "1-3" → (1, 3); "2" → (2, 2); "0" → none.
+bool to_range(std::string_view s, int& lo, int& hi) {
+  const size_t dash = s.find('-');
+  if (dash == std::string_view::npos) return to_int(s, lo) && to_int(s, hi) && lo >= 0 && lo <= 9;
+  return to_int(s.substr(0, dash), lo) && to_int(s.substr(dash + 1), hi) && lo >= 1 && hi >= lo && hi <= 9;
+}
+
+Result<void> apply_option(MemberSpec& m, std::string_view opt) {
+  const size_t eq = opt.find('=');
+  if (eq == std::string_view::npos) {
+    if (opt.size() >= 2 && (opt[0] == 'c' || opt[0] == 'w')) {
+      int lo = 0, hi = 0;
+      if (!to_range(opt.substr(1), lo, hi)) return fail(bad(opt, "n-gram range such as c1-3 or w0"));
+      auto& f = m.features;
+      (opt[0] == 'c' ? f.char_min : f.word_min) = lo;
+      (opt[0] == 'c' ? f.char_max : f.word_max) = hi;
+      return {};
+    }
+    return fail(bad(opt, "unknown option"));
+  }
+  const std::string_view key = opt.substr(0, eq), value = opt.substr(eq + 1);
+  if (key == "places") {
+    if (value == "keep") m.features.places = PlaceMode::kKeep;
+    else if (value == "mask") m.features.places = PlaceMode::kMask;
+    else if (value == "drop") m.features.places = PlaceMode::kDrop;
+    else return fail(bad(opt, "keep, mask or drop"));
+    return {};
+  }
+  if (key == "digits") {
+    if (value != "keep" && value != "fold") return fail(bad(opt, "keep or fold"));
+    m.features.fold_digits = value == "fold";
+    return {};
+  }
+  if (key == "tf") {
+    if (value != "log" && value != "raw") return fail(bad(opt, "log or raw"));
+    m.linear.sublinear_tf = value == "log";
+    return {};
+  }
+  double d = 0;
+  if (!to_double(value, d)) return fail(bad(opt, "a number"));
+  const int i = static_cast<int>(d);
+  auto& l = m.linear;
+  auto& ft = m.fasttext;
+  const bool linear = m.kind == MemberSpec::Kind::kLinear;
+  if (key == "weight" && d >= 0) m.weight = d;
+  else if (linear && key == "C" && d > 0) l.c = d;
+  else if (linear && key == "T" && d > 0) l.temperature = d;
+  else if (linear && key == "alpha" && d > 0) l.alpha = d;
+  else if (linear && key == "epochs" && i >= 1) l.epochs = i;
+  else if (linear && key == "balanced") l.balanced = d != 0;
+  else if (key == "min" && i >= 1) (linear ? l.min_count : ft.min_count) = i;
+  else if (!linear && key == "dim" && i >= 2 && i <= 1000) ft.dim = i;
+  else if (!linear && key == "epoch" && i >= 1 && i <= 1000) ft.epoch = i;
+  else if (!linear && key == "lr" && d > 0 && d <= 5) ft.lr = d;
+  else if (!linear && key == "ngrams" && i >= 1 && i <= 5) ft.word_ngrams = i;
+  else if (!linear && key == "bucket" && i >= 0) ft.bucket = i;
+  else return fail(bad(opt, "unknown option or value out of range"));
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<MemberSpec>> parse_recipe(std::string_view recipe) {
+  std::vector<MemberSpec> members;
+  for (std::string_view part : split(recipe, '+')) {
+    const size_t colon = part.find(':');
+    const std::string_view kind = part.substr(0, colon);
+    MemberSpec m;
+    if (kind == "svm") {
+      m.linear.loss = LinearParams::Loss::kSvm;
+    } else if (kind == "lr") {
+      m.linear.loss = LinearParams::Loss::kLogistic;
+      m.linear.temperature = 1.0;
+      m.linear.c = 10.0;
+      m.linear.epochs = 15;
+    } else if (kind == "nb") {
+      m.linear.loss = LinearParams::Loss::kComplementNb;
+      m.linear.temperature = 1.0;
+    } else if (kind == "ft") {
+      m.kind = MemberSpec::Kind::kFastText;
+    } else {
+      return fail(bad(part, "member kind must be svm, lr, nb or ft"));
+    }
+    if (m.kind == MemberSpec::Kind::kLinear) m.features.char_max = 3;
+    if (colon != std::string_view::npos)
+      for (std::string_view opt : split(part.substr(colon + 1), ','))
+        if (!opt.empty())
+          if (auto ok = apply_option(m, opt); !ok) return fail(ok.error());
+    if (m.features.char_max == 0 && m.features.word_max == 0) return fail(bad(part, "no features"));
+    members.push_back(m);
+  }
+  if (members.empty()) return fail(bad(recipe, "empty"));
+  return members;
+}
+
+}  // namespace civicgrid::text

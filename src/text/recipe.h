@@ -1,0 +1,29 @@
+// Model recipes: the text form of a classifier's members and their options, e.g.
+// "svm:c1-3,w1-2,C=0.5+ft:c1-2,dim=50,epoch=30". Internal to the text module; the grammar is
+// documented in src/text/README.md.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "text/fasttext_model.h"
+#include "text/features.h"
+#include "text/linear_model.h"
+
+namespace civicgrid::text {
+
+struct MemberSpec {
+  enum class Kind { kLinear, kFastText };
+  Kind kind = Kind::kLinear;
+  FeatureSpec features;
+  LinearParams linear;
+  FastTextParams fasttext;
+  double weight = 1.0;  // share in the ensemble's averaged probabilities
+};
+
+// kInvalidArgument (field "recipe") naming the offending part.
+Result<std::vector<MemberSpec>> parse_recipe(std::string_view recipe);
+
+}  // namespace civicgrid::text
