@@ -96,7 +96,8 @@ Result<int> load_demo_catalog(App& app, const std::string& dir) {
   if (auto ok = app.cases().put_routing_rules(routing); !ok) return fail(ok.error());
   // The extra questions some demo services ask (Open311 service definitions).
   audit::Entry seed{.actor = "system:demo", .action = "open311.attributes.seed", .outcome = "ok"};
-  if (auto ok = app.open311().seed_attributes(open311::demo_attributes(), seed); !ok) return fail(ok.error());
+  if (auto ok = app.open311().seed_attributes(open311::demo_attributes(), seed); !ok)
+    return fail(ok.error());
   return static_cast<int>(categories.size());
 }
 

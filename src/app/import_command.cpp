@@ -50,8 +50,8 @@ double seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
-// Prints progress at most every ~0.5 s (the importer calls in at that pace); lines/s over the last
-// interval, so a slowdown shows.
+// Prints progress as the importer reports it (every ~0.5 s, and once at the end): lines/s over the
+// last interval so that a slowdown shows, and over the whole run in the final line.
 class ProgressPrinter {
  public:
   explicit ProgressPrinter(std::int64_t total_bytes)
@@ -59,17 +59,15 @@ class ProgressPrinter {
 
   void operator()(const cases::ImportProgress& p) {
     const double t = seconds(p.elapsed);
-    const double rate = t > last_t_ ? (p.lines_read - last_lines_) / (t - last_t_) : 0;
+    double rate = t > last_t_ ? (p.lines_read - last_lines_) / (t - last_t_) : 0;
+    if (p.done) rate = t > 0 ? p.lines_read / t : 0;
     last_t_ = t;
     last_lines_ = p.lines_read;
-    if (p.done) {
-      if (tty_ && printed_) std::fputc('\n', stderr);
-      return;
-    }
     char line[256];
     if (tty_ && total_bytes_ > 0) {
-      const double frac =
-          std::min(1.0, static_cast<double>(p.bytes_read) / static_cast<double>(total_bytes_));
+      const double frac = p.done ? 1.0
+                                 : std::min(1.0, static_cast<double>(p.bytes_read) /
+                                                     static_cast<double>(total_bytes_));
       constexpr int kWidth = 30;
       const int filled = static_cast<int>(frac * kWidth);
       std::string bar(static_cast<size_t>(filled), '#');
@@ -81,21 +79,21 @@ class ProgressPrinter {
                     grouped(p.rejected).c_str());
       std::fputs(line, stderr);
     } else {
-      std::snprintf(
-          line, sizeof line, "%s%s lines read, %s imported, %s rejected, %s lines/s, %.1f s\n",
-          tty_ ? "\r" : "", grouped(p.lines_read).c_str(), grouped(p.imported).c_str(),
-          grouped(p.rejected).c_str(), grouped(static_cast<std::int64_t>(rate)).c_str(), t);
+      std::snprintf(line, sizeof line,
+                    "%s%s lines read, %s imported, %s rejected, %s lines/s, %.1f s%s\n",
+                    tty_ ? "\r" : "", grouped(p.lines_read).c_str(), grouped(p.imported).c_str(),
+                    grouped(p.rejected).c_str(), grouped(static_cast<std::int64_t>(rate)).c_str(),
+                    t, p.done ? ", done" : "");
       if (tty_) line[std::strlen(line) - 1] = ' ';  // stdin on a terminal: one line, rewritten
       std::fputs(line, stderr);
     }
+    if (p.done && tty_) std::fputc('\n', stderr);
     std::fflush(stderr);
-    printed_ = true;
   }
 
  private:
   std::int64_t total_bytes_;
   bool tty_;
-  bool printed_ = false;
   double last_t_ = 0;
   std::int64_t last_lines_ = 0;
 };
@@ -106,7 +104,7 @@ void print_summary(const cases::ImportSummary& s) {
             << " lines";
   if (s.blank_lines > 0) std::cout << " (" << grouped(s.blank_lines) << " blank)";
   char rate[64];
-  std::snprintf(rate, sizeof rate, "%.1f s, %s cases/s", s.seconds(),
+  std::snprintf(rate, sizeof rate, "%.2f s, %s cases/s", s.seconds(),
                 grouped(static_cast<std::int64_t>(s.cases_per_second())).c_str());
   std::cout << " in " << rate << "\n";
   if (s.rejected == 0) return;

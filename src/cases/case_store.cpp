@@ -1,5 +1,9 @@
 #include "cases/case_store.h"
 
+#include <algorithm>
+#include <array>
+#include <span>
+
 #include "cases/queries.h"
 
 namespace civicgrid::cases::case_store {
@@ -45,8 +49,7 @@ Case from_row(const store::Row& r) {
   c.result = r.str(30);
   c.reply = r.str(31);
   c.merged_into = r.i64(32);
-  if (!r.str(33).empty())
-    c.evaluation = Evaluation{r.str(33), r.str(34), r.str(35), r.i64(36)};
+  if (!r.str(33).empty()) c.evaluation = Evaluation{r.str(33), r.str(34), r.str(35), r.i64(36)};
   c.version = r.i64(37);
   return c;
 }
@@ -65,7 +68,8 @@ Result<void> write_participants(store::Session& s, const Case& c, bool replace) 
 }
 
 Result<Case> load_where(store::Session& s, const std::string& where, store::Value key) {
-  const std::string sql = std::string("SELECT ") + queries::kCaseColumns + " FROM cases WHERE " + where;
+  const std::string sql =
+      std::string("SELECT ") + queries::kCaseColumns + " FROM cases WHERE " + where;
   auto rows = s.query(sql, {std::move(key)});
   if (!rows) return fail(rows.error());
   if (rows->rows.empty()) return fail(Error::not_found("案件不存在", "no such case"));
@@ -81,16 +85,42 @@ Result<Case> load_where(store::Session& s, const std::string& where, store::Valu
 
 Result<std::int64_t> insert(store::Session& s, Case& c) {
   const Evaluation ev = c.evaluation.value_or(Evaluation{});
-  auto r = s.query(
-      queries::kInsertCase,
-      {c.tracking_code, c.external_id, std::string(name(c.type)), std::string(name(c.channel)),
-       std::string(name(c.urgency)), c.title, c.description, c.category, opt_double(c.location, true),
-       opt_double(c.location, false), c.address, c.area, c.grid, c.contact_name, c.contact_phone,
-       std::int64_t{c.anonymous}, c.submitted_by, std::string(name(c.status)), c.lead, c.created_at,
-       c.updated_at, c.deadline_at, c.closed_at, std::int64_t{c.overdue}, std::int64_t{c.supervisions},
-       std::int64_t{c.reworks}, std::int64_t{c.returns}, std::int64_t{c.extension_days_pending},
-       c.extension_reason, c.result, c.reply, c.merged_into, ev.resolved, ev.satisfaction, ev.comment,
-       ev.at});
+  auto r = s.query(queries::kInsertCase, {c.tracking_code,
+                                          c.external_id,
+                                          std::string(name(c.type)),
+                                          std::string(name(c.channel)),
+                                          std::string(name(c.urgency)),
+                                          c.title,
+                                          c.description,
+                                          c.category,
+                                          opt_double(c.location, true),
+                                          opt_double(c.location, false),
+                                          c.address,
+                                          c.area,
+                                          c.grid,
+                                          c.contact_name,
+                                          c.contact_phone,
+                                          std::int64_t{c.anonymous},
+                                          c.submitted_by,
+                                          std::string(name(c.status)),
+                                          c.lead,
+                                          c.created_at,
+                                          c.updated_at,
+                                          c.deadline_at,
+                                          c.closed_at,
+                                          std::int64_t{c.overdue},
+                                          std::int64_t{c.supervisions},
+                                          std::int64_t{c.reworks},
+                                          std::int64_t{c.returns},
+                                          std::int64_t{c.extension_days_pending},
+                                          c.extension_reason,
+                                          c.result,
+                                          c.reply,
+                                          c.merged_into,
+                                          ev.resolved,
+                                          ev.satisfaction,
+                                          ev.comment,
+                                          ev.at});
   if (!r) return fail(r.error());
   c.id = r->rows.at(0).i64(0);
   c.version = 1;
@@ -101,16 +131,31 @@ Result<std::int64_t> insert(store::Session& s, Case& c) {
 
 Result<void> update(store::Session& s, Case& c) {
   const Evaluation ev = c.evaluation.value_or(Evaluation{});
-  auto n = s.execute(queries::kUpdateCase,
-                     {c.id, c.version, c.category, std::string(name(c.status)), c.lead, c.updated_at,
-                      c.deadline_at, c.closed_at, std::int64_t{c.overdue}, std::int64_t{c.supervisions},
-                      std::int64_t{c.reworks}, std::int64_t{c.returns},
-                      std::int64_t{c.extension_days_pending}, c.extension_reason, c.result, c.reply,
-                      c.merged_into, ev.resolved, ev.satisfaction, ev.comment, ev.at});
+  auto n = s.execute(queries::kUpdateCase, {c.id,
+                                            c.version,
+                                            c.category,
+                                            std::string(name(c.status)),
+                                            c.lead,
+                                            c.updated_at,
+                                            c.deadline_at,
+                                            c.closed_at,
+                                            std::int64_t{c.overdue},
+                                            std::int64_t{c.supervisions},
+                                            std::int64_t{c.reworks},
+                                            std::int64_t{c.returns},
+                                            std::int64_t{c.extension_days_pending},
+                                            c.extension_reason,
+                                            c.result,
+                                            c.reply,
+                                            c.merged_into,
+                                            ev.resolved,
+                                            ev.satisfaction,
+                                            ev.comment,
+                                            ev.at});
   if (!n) return fail(n.error());
   if (*n == 0)
-    return fail(Error::conflict("案件已被他人修改，请刷新后重试", "the case was changed by someone else; reload it",
-                                "version"));
+    return fail(Error::conflict("案件已被他人修改，请刷新后重试",
+                                "the case was changed by someone else; reload it", "version"));
   ++c.version;
   return write_participants(s, c, true);
 }
@@ -123,7 +168,58 @@ Result<void> insert_event(store::Session& s, const CaseEvent& e) {
   return {};
 }
 
-Result<Case> load(store::Session& s, std::int64_t id) { return load_where(s, "id = $1", id); }
+namespace {
+
+constexpr size_t kEventsPerStatement = 16;
+
+// "INSERT INTO case_events (...) VALUES ($1, ..., $8), ($9, ...)" for n rows: one text per n, so
+// the store's statement cache keeps them prepared.
+const std::string& insert_events_sql(size_t n) {
+  static const auto texts = [] {
+    std::array<std::string, kEventsPerStatement + 1> t;
+    const std::string base = queries::kInsertEvent;
+    const std::string head = base.substr(0, base.find("VALUES") + 6);
+    for (size_t rows = 1; rows <= kEventsPerStatement; ++rows) {
+      t[rows] = head;
+      for (size_t r = 0; r < rows; ++r) {
+        t[rows] += r ? ", (" : " (";
+        for (size_t c = 1; c <= 8; ++c)
+          t[rows] += (c > 1 ? ", $" : "$") + std::to_string(r * 8 + c);
+        t[rows] += ")";
+      }
+    }
+    return t;
+  }();
+  return texts[n];
+}
+
+}  // namespace
+
+Result<void> insert_events(store::Session& s, std::span<const CaseEvent> events) {
+  std::vector<store::Value> params;
+  params.reserve(std::min(events.size(), kEventsPerStatement) * 8);
+  for (size_t i = 0; i < events.size(); i += kEventsPerStatement) {
+    const size_t n = std::min(kEventsPerStatement, events.size() - i);
+    params.clear();
+    for (const CaseEvent& e : events.subspan(i, n)) {
+      params.emplace_back(e.case_id);
+      params.emplace_back(e.at);
+      params.emplace_back(std::string(name(e.action)));
+      params.emplace_back(e.actor);
+      params.emplace_back(e.actor_unit);
+      params.emplace_back(std::string(name(e.from)));
+      params.emplace_back(std::string(name(e.to)));
+      params.emplace_back(e.data);
+    }
+    auto r = s.query(insert_events_sql(n), std::span<const store::Value>(params));
+    if (!r) return fail(r.error());
+  }
+  return {};
+}
+
+Result<Case> load(store::Session& s, std::int64_t id) {
+  return load_where(s, "id = $1", id);
+}
 
 Result<Case> load_by_tracking_code(store::Session& s, std::string_view code) {
   return load_where(s, "tracking_code = $1", std::string(code));
@@ -191,8 +287,12 @@ Result<CasePage> list(store::Session& s, const CaseFilter& f, const identity::Da
   if (f.department) sql += " AND lead = " + param(*f.department);
   if (f.overdue) {
     const std::string now_p = param(now);
-    sql += *f.overdue ? " AND closed_at = 0 AND status NOT IN ('closed','rejected','merged') AND (overdue = 1 OR deadline_at < " + now_p + ")"
-                      : " AND NOT (closed_at = 0 AND status NOT IN ('closed','rejected','merged') AND (overdue = 1 OR deadline_at < " + now_p + "))";
+    sql += *f.overdue ? " AND closed_at = 0 AND status NOT IN ('closed','rejected','merged') AND "
+                        "(overdue = 1 OR deadline_at < " +
+                            now_p + ")"
+                      : " AND NOT (closed_at = 0 AND status NOT IN ('closed','rejected','merged') "
+                        "AND (overdue = 1 OR deadline_at < " +
+                            now_p + "))";
   }
   if (f.text) {
     const std::string p = param("%" + *f.text + "%");
@@ -278,14 +378,16 @@ Result<std::vector<Case>> list_public(store::Session& s, const PublicCaseFilter&
   SqlParams p;
   if (!f.ids.empty()) sql += " AND " + p.in_list("id", f.ids);
   if (!f.categories.empty()) sql += " AND " + p.in_list("category", f.categories);
-  if (!f.exclude_categories.empty()) sql += " AND " + p.in_list("category", f.exclude_categories, true);
+  if (!f.exclude_categories.empty())
+    sql += " AND " + p.in_list("category", f.exclude_categories, true);
   if (f.require_category) sql += " AND category <> ''";
   if (f.open) sql += std::string(*f.open ? " AND status NOT IN " : " AND status IN ") + kTerminal;
   if (f.created_from) sql += " AND created_at >= " + p.add(*f.created_from);
   if (f.created_to) sql += " AND created_at < " + p.add(*f.created_to);
   if (f.updated_after) sql += " AND updated_at > " + p.add(*f.updated_after);
   if (f.updated_before) sql += " AND updated_at < " + p.add(*f.updated_before);
-  sql += " ORDER BY created_at DESC, id DESC LIMIT " + p.add(std::int64_t{std::clamp(f.limit, 1, 1000)});
+  sql += " ORDER BY created_at DESC, id DESC LIMIT " +
+         p.add(std::int64_t{std::clamp(f.limit, 1, 1000)});
   sql += " OFFSET " + p.add(std::max<std::int64_t>(f.offset, 0));
   auto rows = s.query(sql, p.span());
   if (!rows) return fail(rows.error());
@@ -295,12 +397,14 @@ Result<std::vector<Case>> list_public(store::Session& s, const PublicCaseFilter&
   return out;
 }
 
-Result<std::vector<CaseEvent>> events_of(store::Session& s, const std::vector<std::int64_t>& case_ids) {
+Result<std::vector<CaseEvent>> events_of(store::Session& s,
+                                         const std::vector<std::int64_t>& case_ids) {
   std::vector<CaseEvent> out;
   if (case_ids.empty()) return out;
   SqlParams p;
-  const std::string sql = std::string("SELECT ") + queries::kEventColumns + " FROM case_events WHERE " +
-                          p.in_list("case_id", case_ids) + " ORDER BY case_id, id";
+  const std::string sql = std::string("SELECT ") + queries::kEventColumns +
+                          " FROM case_events WHERE " + p.in_list("case_id", case_ids) +
+                          " ORDER BY case_id, id";
   auto rows = s.query(sql, p.span());
   if (!rows) return fail(rows.error());
   out.reserve(rows->rows.size());
@@ -308,12 +412,15 @@ Result<std::vector<CaseEvent>> events_of(store::Session& s, const std::vector<st
   return out;
 }
 
-Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s, const PublicEventFilter& f) {
+Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s,
+                                                        const PublicEventFilter& f) {
   SqlParams p;
-  std::string sql = std::string("SELECT ") + queries::kPublicEventColumns +
-                    " FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.at >= " + p.add(f.from) +
-                    " AND e.at < " + p.add(f.to) + " AND c.category <> ''";
-  if (!f.exclude_categories.empty()) sql += " AND " + p.in_list("c.category", f.exclude_categories, true);
+  std::string sql =
+      std::string("SELECT ") + queries::kPublicEventColumns +
+      " FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.at >= " + p.add(f.from) +
+      " AND e.at < " + p.add(f.to) + " AND c.category <> ''";
+  if (!f.exclude_categories.empty())
+    sql += " AND " + p.in_list("c.category", f.exclude_categories, true);
   if (!f.exclude_actions.empty()) {
     std::vector<std::string> names;
     for (Action a : f.exclude_actions) names.emplace_back(name(a));

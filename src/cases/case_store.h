@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ Result<std::int64_t> insert(store::Session& s, Case& c);
 // On success c.version is incremented.
 Result<void> update(store::Session& s, Case& c);
 Result<void> insert_event(store::Session& s, const CaseEvent& e);
+// Several events in multi-row statements (the history import); ids follow the order given.
+Result<void> insert_events(store::Session& s, std::span<const CaseEvent> events);
 
 // kNotFound when absent.
 Result<Case> load(store::Session& s, std::int64_t id);
@@ -34,8 +37,10 @@ Result<CasePage> list(store::Session& s, const CaseFilter& f, const identity::Da
 // Public listing without data scope (see PublicCaseFilter); events are not loaded here.
 Result<std::vector<Case>> list_public(store::Session& s, const PublicCaseFilter& f);
 // Events of several cases, by case id then event id.
-Result<std::vector<CaseEvent>> events_of(store::Session& s, const std::vector<std::int64_t>& case_ids);
-Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s, const PublicEventFilter& f);
+Result<std::vector<CaseEvent>> events_of(store::Session& s,
+                                         const std::vector<std::int64_t>& case_ids);
+Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s,
+                                                        const PublicEventFilter& f);
 
 Result<std::vector<std::int64_t>> due_for_overdue(store::Session& s, Timestamp now);
 

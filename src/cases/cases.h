@@ -79,15 +79,15 @@ struct CaseDetail {
   std::vector<CaseEvent> events;
 };
 
-// Public listing (Open311 GeoReport, open data). No data scope applies: every case matching the filter
-// is returned, so callers must publish only fields without personal data (never contact_name,
+// Public listing (Open311 GeoReport, open data). No data scope applies: every case matching the
+// filter is returned, so callers must publish only fields without personal data (never contact_name,
 // contact_phone or submitted_by). Newest first (created_at, then id).
 struct PublicCaseFilter {
   std::vector<std::int64_t> ids;                 // non-empty: only these cases
   std::vector<std::string> categories;           // non-empty: only these exact category codes
   std::vector<std::string> exclude_categories;   // never these (non-public categories)
   bool require_category = true;                  // cases not yet categorised are left out
-  std::optional<bool> open;                      // true: is_open(status); false: the terminal states
+  std::optional<bool> open;                      // true: is_open(status); false: terminal states
   std::optional<Timestamp> created_from;         // created_at >= created_from
   std::optional<Timestamp> created_to;           // created_at < created_to
   std::optional<Timestamp> updated_after;        // updated_at > updated_after
@@ -130,8 +130,8 @@ class CaseService {
   // --- intake: the appeal is durably committed, with its audit entry, before this returns.
   Result<Submitted> submit(const AppealInput& in, const Principal& who, const audit::Entry& audit_entry);
   // As submit(), and `also` runs in the same transaction (its failure rolls the appeal back).
-  Result<Submitted> submit(const AppealInput& in, const Principal& who, const audit::Entry& audit_entry,
-                           const SubmitHook& also);
+  Result<Submitted> submit(const AppealInput& in, const Principal& who,
+                           const audit::Entry& audit_entry, const SubmitHook& also);
 
   // --- staff
   Result<CasePage> list(const CaseFilter& f, const Principal& who);

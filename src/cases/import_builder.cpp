@@ -1,5 +1,6 @@
 #include "cases/import_builder.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "cases/case_store.h"
@@ -246,6 +247,14 @@ Result<void> HistoryBuilder::apply_events(const json::array& arr, BuiltCase& out
       // A summoned department reports: act as that department.
       auto dept = jf::required_string(e, "department", {.min_chars = 1, .max_chars = 64});
       if (!dept) return fail(event_error(i, action_name, dept.error()));
+      const bool summoned =
+          std::any_of(c.participants.begin(), c.participants.end(), [&](const Participant& p) {
+            return p.active && p.role == "summoned" && p.unit == *dept;
+          });
+      if (!summoned)
+        return fail(event_error(i, action_name,
+                                Error::conflict("该部门未被召集：" + *dept,
+                                                *dept + " was not summoned", "department")));
       report_actor_.scope.departments = {std::move(*dept)};
       ev = apply(c, *action, e, report_actor_, *at, ctx_);
     } else {

@@ -42,13 +42,18 @@ struct Batch {
 // A bounded queue between the builder thread and the writer.
 class BatchQueue {
  public:
-  // False when the writer gave up (the builder should stop).
+  // False when the writer gave up (the builder should stop). Frees the batches written meanwhile:
+  // their memory was allocated on the builder's thread, and freeing it there keeps that work off
+  // the writer, which is the slower side.
   bool push(Batch b) {
+    std::vector<Batch> written;
     std::unique_lock lock(mu_);
     not_full_.wait(lock, [&] { return cancelled_ || q_.size() < kQueuedBatches; });
     if (cancelled_) return false;
     q_.push_back(std::move(b));
+    written.swap(written_);
     not_empty_.notify_one();
+    lock.unlock();
     return true;
   }
   std::optional<Batch> pop(std::chrono::milliseconds timeout) {
@@ -58,6 +63,10 @@ class BatchQueue {
     q_.pop_front();
     not_full_.notify_one();
     return b;
+  }
+  void written(Batch b) {
+    std::lock_guard lock(mu_);
+    written_.push_back(std::move(b));
   }
   void cancel() {
     std::lock_guard lock(mu_);
@@ -70,6 +79,7 @@ class BatchQueue {
   std::mutex mu_;
   std::condition_variable not_full_, not_empty_;
   std::deque<Batch> q_;
+  std::vector<Batch> written_;
   bool cancelled_ = false;
 };
 
@@ -115,6 +125,7 @@ class Importer {
           if (batch->error) failure = batch->error;
           break;
         }
+        queue_.written(std::move(*batch));
       }
       if (SteadyClock::now() - last_report >= options_.progress_interval) {
         report(false);
@@ -124,7 +135,6 @@ class Importer {
     queue_.cancel();  // lets a builder blocked on a full queue finish
     builder.join();
     (void)tune_writer(false);
-    fprintf(stderr, "build %.3f s write %.3f s\n", build_ns_ / 1e9, write_ns_ / 1e9);
     summary_.lines_read = lines_read_.load();
     summary_.elapsed = SteadyClock::now() - start_;
     report(true);
@@ -133,11 +143,15 @@ class Importer {
   }
 
  private:
-  // SQLite journals the pages each statement changes; past 64 KiB that journal goes to a temporary
-  // file, and then every insert of the transaction writes its pages there too. Bulk inserts also
-  // touch index pages all over (random tracking codes), more than the default 2 MB page cache
-  // holds. So while importing, temporary data stays in memory and the writer caches 64 MB of pages;
-  // the settings apply from the next transaction on and are restored afterwards.
+  // SQLite settings of the writer connection while importing, restored afterwards (they apply from
+  // the next transaction on):
+  // - temp_store MEMORY: SQLite journals the pages each statement changes; past 64 KiB that journal
+  //   goes to a temporary file, and then every insert of the transaction writes its pages there
+  //   too.
+  // - a 64 MB page cache: bulk inserts touch index pages all over (random tracking codes, creation
+  //   times), more than the default 2 MB holds.
+  // - checkpoints every 64 MB of WAL instead of 4 MB: each checkpoint copies the hot index pages
+  //   again, and a batch of cases alone writes more than 4 MB.
   Result<void> tune_writer(bool importing) {
     if (cases_.db().dialect() != store::Dialect::kSqlite) return {};
     auto tx = cases_.db().begin_write();
@@ -150,11 +164,15 @@ class Importer {
         return {};  // keep the defaults
       saved_temp_store_ = temp->rows[0].i64(0);
       saved_cache_size_ = cache->rows[0].i64(0);
+      auto wal = s.query("PRAGMA wal_autocheckpoint");
+      if (wal && !wal->rows.empty()) saved_wal_autocheckpoint_ = wal->rows[0].i64(0);
       (void)s.query("PRAGMA temp_store = MEMORY");
       (void)s.query("PRAGMA cache_size = -65536");
+      (void)s.query("PRAGMA wal_autocheckpoint = 16384");
     } else if (saved_cache_size_) {
       (void)s.query("PRAGMA temp_store = " + std::to_string(saved_temp_store_));
       (void)s.query("PRAGMA cache_size = " + std::to_string(*saved_cache_size_));
+      (void)s.query("PRAGMA wal_autocheckpoint = " + std::to_string(saved_wal_autocheckpoint_));
     }
     return (*tx)->commit();
   }
@@ -182,10 +200,7 @@ class Importer {
         } else {
           BuiltCase built;
           ImportRejection rejected;
-          auto t0 = SteadyClock::now();
-          bool okb = builder.build(line, line_no, built, rejected);
-          build_ns_ += (SteadyClock::now() - t0).count();
-          if (okb)
+          if (builder.build(line, line_no, built, rejected))
             batch.cases.push_back(std::move(built));
           else
             batch.rejected.push_back(std::move(rejected));
@@ -212,8 +227,6 @@ class Importer {
     std::vector<ImportRejection> rejected;
     std::int64_t imported = 0, events = 0;
     if (!batch.cases.empty()) {
-      auto t0 = SteadyClock::now();
-      if (std::getenv("CG_NOWRITE")) { summary_.imported += batch.cases.size(); return {}; }
       auto whole = write_group(batch.cases, rejected, imported, events, &batch);
       if (!whole) {
         if (!case_level(whole.error())) return fail(whole.error());
@@ -231,7 +244,6 @@ class Importer {
             return fail(ok.error());
       }
       if (imported > 0) ++summary_.batches;
-      write_ns_ += (SteadyClock::now() - t0).count();
     }
     summary_.imported += imported;
     summary_.events += events;
@@ -347,13 +359,10 @@ class Importer {
     if (merge_target) c.merged_into = merge_target;
     auto id = case_store::insert(s, c);
     if (!id) return fail(id.error());
-    for (size_t i = 0; i < bc.events.size(); ++i) {
-      CaseEvent& ev = bc.events[i];
-      ev.case_id = *id;
-      if (bc.merge_event && *bc.merge_event == i)
-        ev.data = R"({"into":)" + std::to_string(merge_target) + "}";
-      if (auto ok = case_store::insert_event(s, ev); !ok) return fail(ok.error());
-    }
+    for (CaseEvent& ev : bc.events) ev.case_id = *id;
+    if (bc.merge_event)
+      bc.events[*bc.merge_event].data = R"({"into":)" + std::to_string(merge_target) + "}";
+    if (auto ok = case_store::insert_events(s, bc.events); !ok) return fail(ok.error());
     if (merge_target) {
       // As for live merges, the target's timeline records what was merged into it.
       CaseEvent note = bc.events[*bc.merge_event];
@@ -415,7 +424,7 @@ class Importer {
   ImportSummary summary_;
   std::vector<std::int64_t> real_ids_;  // by ordinal; 0 = not (yet) written
   std::int64_t saved_temp_store_ = 0;
-  std::atomic<std::int64_t> build_ns_{0}, write_ns_{0};
+  std::int64_t saved_wal_autocheckpoint_ = 1000;
   std::optional<std::int64_t> saved_cache_size_;
 };
 

@@ -1,5 +1,8 @@
 // Intake (受理): validate an appeal, find its grid, set its time limit, and commit it durably with its
 // first timeline event and its audit entry in one transaction.
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <boost/json.hpp>
 
 #include "cases/case_store.h"
@@ -140,6 +143,13 @@ Result<Submitted> CaseService::submit(const AppealInput& in, const Principal& wh
   c.status = Status::kSubmitted;
   c.created_at = c.updated_at = now;
   c.deadline_at = handling_deadline(*cat, calendar_, c.category, c.urgency, now);
+  if (!calendar_.has_data_for(c.deadline_at)) {
+    // Counted Monday–Friday only: holidays of that year are unknown until an administrator adds them.
+    static std::atomic<bool> warned{false};
+    if (!warned.exchange(true))
+      spdlog::warn("deadline {} falls in a year without holiday data; add that year's calendar",
+                   format_rfc3339(c.deadline_at));
+  }
   auto id = db_.write([&](store::Session& s) -> Result<std::int64_t> {
     auto id = case_store::insert(s, c);
     if (!id) return fail(id.error());

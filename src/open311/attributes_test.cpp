@@ -80,7 +80,9 @@ TEST(Definitions, RefusesBadDefinitions) {
   for (const char* b : bad) {
     auto r = definitions_from_json(json::parse(b));
     EXPECT_FALSE(r) << b;
-    if (!r) EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << b;
+    if (!r) {
+      EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument) << b;
+    }
   }
 }
 
@@ -125,7 +127,9 @@ TEST(Answers, EachDatatypeRefusesWrongValues) {
   for (const auto& [given, field] : cases) {
     auto r = validate_answers(sample(), given);
     EXPECT_EQ(field_of(r), field);
-    if (!r) EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+    if (!r) {
+      EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+    }
   }
 }
 

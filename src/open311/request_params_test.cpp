@@ -118,7 +118,7 @@ TEST(NewRequest, BuildsAnAppeal) {
   EXPECT_EQ(r->appeal.address, "湖滨路 1 号");
   EXPECT_EQ(r->appeal.contact_name, "张三");
   EXPECT_EQ(r->appeal.contact_phone, "0731 8888-1234");
-  EXPECT_EQ(r->appeal.title, "路灯不亮，晚上很黑，请尽快修理。已经持续一周了，附近老人孩…");
+  EXPECT_EQ(r->appeal.title, "路灯不亮，晚上很黑，请尽快修理。已经持续一周了，附近老人孩子…");
   EXPECT_EQ(r->device_id, "dev-1");
   EXPECT_EQ(r->media_urls.size(), 2u);
   EXPECT_EQ(r->attributes["blocks"], std::vector<std::string>{"no"});

@@ -54,6 +54,21 @@ std::string event_description(const cases::CaseEvent& e, const std::string& unit
   return out;
 }
 
+// Public text of a case: the submitter's own name and phone masked wherever they repeat them, then
+// the general redaction.
+std::string redact_case_text(std::string_view text, const cases::Case& c) {
+  std::string out(text);
+  auto mask = [&out](const std::string& needle, std::string_view marker) {
+    if (needle.size() < 4) return;  // a one-character name would mask ordinary words
+    for (size_t at = out.find(needle); at != std::string::npos;
+         at = out.find(needle, at + marker.size()))
+      out.replace(at, needle.size(), marker);
+  };
+  mask(c.contact_name, "〔姓名〕");
+  mask(c.contact_phone, "〔号码〕");
+  return redact_public_text(out);
+}
+
 std::string_view note_type(Action a) {
   switch (a) {
     case Action::kSubmit:
@@ -124,8 +139,8 @@ Node answers_node(const RequestRecord& r, const ViewContext& ctx) {
       list.add(Node::object("attribute")
                    .add(Node::string("code", a.code))
                    .add(Node::string("label", def ? def->description : a.code))
-                   .add(Node::string("value", free_text ? redact_public_text(v) : v))
-                   .add(Node::string("name", free_text ? redact_public_text(label) : label)));
+                   .add(Node::string("value", free_text ? redact_case_text(v, r.c) : v))
+                   .add(Node::string("name", free_text ? redact_case_text(label, r.c) : label)));
     }
   }
   return list;
@@ -140,7 +155,7 @@ Node request_node(const RequestRecord& r, const ViewContext& ctx, bool extension
   n.add(Node::string("status_notes", status_notes(c, ctx.lang)));
   n.add(Node::string("service_name", service_name(ctx.catalog, c.category)));
   n.add(Node::string("service_code", c.category));
-  n.add(Node::string("description", redact_public_text(c.description)));
+  n.add(Node::string("description", redact_case_text(c.description, c)));
   n.add(Node::optional_string("agency_responsible", unit_name(ctx.tree, c.lead, ctx.lang)));
   std::string notice;
   if (m.open && c.deadline_at) {
@@ -154,7 +169,7 @@ Node request_node(const RequestRecord& r, const ViewContext& ctx, bool extension
   n.add(Node::string("updated_datetime", format_w3c(c.updated_at)));
   n.add(c.deadline_at ? Node::string("expected_datetime", format_w3c(c.deadline_at))
                       : Node::null("expected_datetime"));
-  n.add(Node::optional_string("address", redact_public_text(c.address)));
+  n.add(Node::optional_string("address", redact_case_text(c.address, c)));
   n.add(Node::optional_string("address_id", r.address_id));
   n.add(Node::null("zipcode"));
   n.add(c.location ? Node::real("lat", c.location->lat) : Node::null("lat"));

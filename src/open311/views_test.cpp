@@ -37,7 +37,7 @@ RequestRecord sample_record() {
   RequestRecord r;
   r.c.id = 42;
   r.c.category = "C1-1";
-  r.c.description = "灯坏了，联系 13800000000 或 me@example.com";
+  r.c.description = "我是张三，灯坏了，联系 13800000000 或 me@example.com，或 13912345678";
   r.c.contact_name = "张三";
   r.c.contact_phone = "13912345678";
   r.c.address = "湖滨路 1 号";
