@@ -2,12 +2,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <unistd.h>
+
+#include <spdlog/spdlog.h>
 
 #include "audit/routes.h"
 #include "cases/routes.h"
 #include "http/request_context.h"
 #include "identity/routes.h"
+#include "text/routes.h"
 #include "store/migration.h"
 
 namespace civicgrid::app {
@@ -31,7 +35,8 @@ std::string find_shipped_dir(const std::string& relative) {
 Result<std::shared_ptr<const text::Classifier>> load_default_classifier() {
   const std::string dir = find_shipped_dir("data/text");
   if (dir.empty())
-    return fail(Error::invalid("model", "找不到文本模型目录 data/text", "text model directory data/text not found"));
+    return fail(Error::invalid("model", "找不到文本模型目录 data/text",
+                               "text model directory data/text not found"));
   return text::open_default_classifier(dir);
 }
 
@@ -66,7 +71,27 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   app->open311_ = std::make_unique<open311::Open311Service>(*app->db_, clock, *app->cases_, *app->identity_,
                                                            *app->audit_);
   if (auto ok = app->open311_->load(); !ok) return fail(ok.error());
+  // The cube follows case changes from here on; it is filled by register_routes (servers only).
+  app->analytics_ = std::make_unique<analytics::AnalyticsService>(
+      *app->cases_, options.db_url.empty() ? options.data_dir + "/analytics.json" : std::string());
   return app;
+}
+
+void App::register_text_routes(http::Router& router) {
+  text::CategorySuggester suggester;
+  if (auto model = load_default_classifier()) {
+    // Labels are first-level category names; the catalog gives their codes (C01 for 城乡建设).
+    suggester = text::make_category_suggester(*model, [this](std::string_view label) {
+      for (const auto& c : cases_->catalog()->categories())
+        if (c.level == 1 && c.name == label) return c.code;
+      return std::string();
+    });
+  } else {
+    spdlog::warn("text classifier unavailable, no category suggestions: {}",
+                 model.error().message_en());
+  }
+  cases_->set_category_suggester(suggester);
+  text::register_routes(router, std::move(suggester));
 }
 
 App::~App() {
@@ -97,7 +122,11 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
   identity::register_routes(router, *identity_);
   audit::register_routes(router, *audit_);
   cases::register_routes(router, *cases_);
+  register_text_routes(router);
   open311::register_routes(router, *open311_);
+  if (auto n = analytics_->load(); !n)
+    throw std::runtime_error("analytics: cannot build the statistics cube: " + n.error().message_en());
+  analytics::register_routes(router, *analytics_);
 }
 
 }  // namespace civicgrid::app

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "analytics/analytics.h"
 #include "audit/audit.h"
 #include "cases/cases.h"
 #include "core/work_calendar.h"
@@ -37,14 +38,18 @@ class App {
   identity::IdentityService& identity() { return *identity_; }
   cases::CaseService& cases() { return *cases_; }
   open311::Open311Service& open311() { return *open311_; }
+  analytics::AnalyticsService& analytics() { return *analytics_; }
   const WorkCalendar& calendar() const { return calendar_; }
   const Clock& clock() const { return clock_; }
 
-  // Registers every module's routes plus /healthz and /metrics.
+  // Registers every module's routes plus /healthz and /metrics. Also builds the statistics cube from
+  // the stored cases (only a server needs it); throws std::runtime_error when that fails. Loads the
+  // text classifier for category suggestions too; without it the server runs without suggestions.
   void register_routes(http::Router& router, http::Metrics& metrics);
 
  private:
   explicit App(const Clock& clock) : clock_(clock) {}
+  void register_text_routes(http::Router& router);
 
   const Clock& clock_;
   std::unique_ptr<store::Database> db_;
@@ -53,6 +58,7 @@ class App {
   WorkCalendar calendar_;
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<open311::Open311Service> open311_;
+  std::unique_ptr<analytics::AnalyticsService> analytics_;
 };
 
 // Locates a directory shipped with the source tree (e.g. "data/demo", "web/dist"): next to the

@@ -16,7 +16,7 @@ Result<CaseDetail> CaseService::act(std::int64_t id, Action action, const json::
   const Actor actor = actor_for(who);
   auto tree = identity_.org_tree();
   auto cat = catalog();
-  return db_.write([&](store::Session& s) -> Result<CaseDetail> {
+  auto done = db_.write([&](store::Session& s) -> Result<CaseDetail> {
     auto c = case_store::load(s, id);
     if (!c) return fail(c.error());
     if (!visible(*c, who, actor.scope)) return fail(Error::not_found("案件不存在", "no such case"));
@@ -50,6 +50,8 @@ Result<CaseDetail> CaseService::act(std::int64_t id, Action action, const json::
     if (!events) return fail(events.error());
     return CaseDetail{std::move(*c), std::move(*events)};
   });
+  if (done) notify_changed(done->c, done->events);
+  return done;
 }
 
 Result<int> CaseService::sweep_overdue() {
@@ -65,6 +67,8 @@ Result<int> CaseService::sweep_overdue() {
     if (ids->empty()) break;
     const int before = flagged;
     for (std::int64_t id : *ids) {
+      Case changed;
+      CaseEvent written[2];
       auto r = db_.write([&](store::Session& s) -> Result<bool> {
         auto c = case_store::load(s, id);
         if (!c) return fail(c.error());
@@ -81,12 +85,16 @@ Result<int> CaseService::sweep_overdue() {
         if (auto ok = case_store::insert_event(s, *supervise); !ok) return fail(ok.error());
         if (auto ok = audit_.append(s, {"system", "case.overdue", "case", std::to_string(id), "", "", "ok"}); !ok)
           return fail(ok.error());
+        changed = std::move(*c);
+        written[0] = std::move(*overdue);
+        written[1] = std::move(*supervise);
         return true;
       });
       if (!r) {
         spdlog::warn("overdue sweep: case {}: {}", id, r.error().message_en());
         continue;
       }
+      if (*r) notify_changed(changed, written);
       flagged += *r;
     }
     // Stop when a full page made no progress (every case in it failed): the next run retries them.

@@ -1,6 +1,7 @@
 #include "cases/case_json.h"
 
 #include "core/privacy.h"
+#include "text/text.h"
 
 namespace civicgrid::cases {
 
@@ -103,7 +104,7 @@ json::object public_case_json(const Case& c, const std::vector<CaseEvent>& event
                               const identity::OrgTree& tree, Timestamp now) {
   json::object o{{"tracking_code", c.tracking_code},
                  {"type", name(c.type)},
-                 {"title", privacy::mask_long_numbers(c.title)},
+                 {"title", text::redact(c.title)},
                  {"category", category_ref(catalog, c.category)},
                  {"status", name(c.status)},
                  {"status_label", label_zh(c.status)},
@@ -113,7 +114,7 @@ json::object public_case_json(const Case& c, const std::vector<CaseEvent>& event
                  {"can_evaluate", c.status == Status::kClosed && !c.evaluation}};
   if (c.closed_at) o["closed_at"] = format_rfc3339(c.closed_at);
   if (!c.lead.empty()) o["department"] = unit_ref(tree, c.lead);
-  if (!c.reply.empty()) o["reply"] = privacy::mask_long_numbers(c.reply);
+  if (!c.reply.empty()) o["reply"] = text::redact(c.reply);
   if (c.evaluation)
     o["evaluation"] = json::object{{"resolved", c.evaluation->resolved},
                                    {"satisfaction", c.evaluation->satisfaction}};

@@ -146,4 +146,46 @@ std::vector<Action> CaseService::allowed_actions(const Case& c, const Principal&
   return out;
 }
 
+void CaseService::on_change(ChangeListener listener) { listeners_.push_back(std::move(listener)); }
+
+void CaseService::notify_changed(const Case& c, std::span<const CaseEvent> events) const {
+  for (const auto& l : listeners_) l(c, events);
+}
+
+Result<std::int64_t> CaseService::scan(std::span<const Action> with_events, const ChangeListener& visit) {
+  constexpr int kPage = 10000;
+  std::int64_t after = 0;
+  std::int64_t seen = 0;
+  for (;;) {
+    struct Page {
+      std::vector<Case> cases;
+      std::vector<CaseEvent> events;
+    };
+    auto page = db_.read([&](store::Session& s) -> Result<Page> {
+      auto cases = case_store::scan_page(s, after, kPage);
+      if (!cases) return fail(cases.error());
+      Page p{std::move(*cases), {}};
+      if (p.cases.empty()) return p;
+      auto ev = case_store::scan_events(s, p.cases.front().id, p.cases.back().id, with_events);
+      if (!ev) return fail(ev.error());
+      p.events = std::move(*ev);
+      return p;
+    });
+    if (!page) return fail(page.error());
+    if (page->cases.empty()) break;
+    size_t e = 0;
+    for (const Case& c : page->cases) {
+      while (e < page->events.size() && page->events[e].case_id < c.id) ++e;
+      size_t end = e;
+      while (end < page->events.size() && page->events[end].case_id == c.id) ++end;
+      visit(c, std::span<const CaseEvent>(page->events.data() + e, end - e));
+      e = end;
+    }
+    seen += static_cast<std::int64_t>(page->cases.size());
+    after = page->cases.back().id;
+    if (static_cast<int>(page->cases.size()) < kPage) break;
+  }
+  return seen;
+}
+
 }  // namespace civicgrid::cases

@@ -1,9 +1,5 @@
 #include "cases/case_store.h"
 
-#include <algorithm>
-#include <array>
-#include <span>
-
 #include "cases/queries.h"
 
 namespace civicgrid::cases::case_store {
@@ -165,55 +161,6 @@ Result<void> insert_event(store::Session& s, const CaseEvent& e) {
                      {e.case_id, e.at, std::string(name(e.action)), e.actor, e.actor_unit,
                       std::string(name(e.from)), std::string(name(e.to)), e.data});
   if (!r) return fail(r.error());
-  return {};
-}
-
-namespace {
-
-constexpr size_t kEventsPerStatement = 16;
-
-// "INSERT INTO case_events (...) VALUES ($1, ..., $8), ($9, ...)" for n rows: one text per n, so
-// the store's statement cache keeps them prepared.
-const std::string& insert_events_sql(size_t n) {
-  static const auto texts = [] {
-    std::array<std::string, kEventsPerStatement + 1> t;
-    const std::string base = queries::kInsertEvent;
-    const std::string head = base.substr(0, base.find("VALUES") + 6);
-    for (size_t rows = 1; rows <= kEventsPerStatement; ++rows) {
-      t[rows] = head;
-      for (size_t r = 0; r < rows; ++r) {
-        t[rows] += r ? ", (" : " (";
-        for (size_t c = 1; c <= 8; ++c)
-          t[rows] += (c > 1 ? ", $" : "$") + std::to_string(r * 8 + c);
-        t[rows] += ")";
-      }
-    }
-    return t;
-  }();
-  return texts[n];
-}
-
-}  // namespace
-
-Result<void> insert_events(store::Session& s, std::span<const CaseEvent> events) {
-  std::vector<store::Value> params;
-  params.reserve(std::min(events.size(), kEventsPerStatement) * 8);
-  for (size_t i = 0; i < events.size(); i += kEventsPerStatement) {
-    const size_t n = std::min(kEventsPerStatement, events.size() - i);
-    params.clear();
-    for (const CaseEvent& e : events.subspan(i, n)) {
-      params.emplace_back(e.case_id);
-      params.emplace_back(e.at);
-      params.emplace_back(std::string(name(e.action)));
-      params.emplace_back(e.actor);
-      params.emplace_back(e.actor_unit);
-      params.emplace_back(std::string(name(e.from)));
-      params.emplace_back(std::string(name(e.to)));
-      params.emplace_back(e.data);
-    }
-    auto r = s.query(insert_events_sql(n), std::span<const store::Value>(params));
-    if (!r) return fail(r.error());
-  }
   return {};
 }
 
@@ -432,6 +379,46 @@ Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s,
   std::vector<PublicCaseEvent> out;
   out.reserve(rows->rows.size());
   for (const auto& r : rows->rows) out.push_back({event_from_row(r), r.str(9), r.str(10)});
+  return out;
+}
+
+Result<std::vector<Case>> scan_page(store::Session& s, std::int64_t after_id, int limit) {
+  const std::string sql = std::string("SELECT ") + queries::kCaseColumns +
+                          " FROM cases WHERE id > $1 ORDER BY id LIMIT $2";
+  auto rows = s.query(sql, {after_id, std::int64_t{limit}});
+  if (!rows) return fail(rows.error());
+  std::vector<Case> out;
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) out.push_back(from_row(r));
+  if (out.empty()) return out;
+  auto parts = s.query(queries::kParticipantsInRange, {out.front().id, out.back().id});
+  if (!parts) return fail(parts.error());
+  size_t i = 0;
+  for (const auto& r : parts->rows) {
+    const std::int64_t id = r.i64(0);
+    while (i < out.size() && out[i].id < id) ++i;
+    if (i == out.size()) break;
+    if (out[i].id == id)
+      out[i].participants.push_back({r.str(1), r.str(2), r.i64(3), r.i64(4), r.i64(5), r.i64(6) != 0});
+  }
+  return out;
+}
+
+Result<std::vector<CaseEvent>> scan_events(store::Session& s, std::int64_t first_id,
+                                           std::int64_t last_id, std::span<const Action> actions) {
+  std::vector<CaseEvent> out;
+  if (actions.empty()) return out;
+  SqlParams p;
+  std::vector<std::string> names;
+  for (Action a : actions) names.emplace_back(name(a));
+  std::string sql = std::string("SELECT ") + queries::kEventColumns +
+                    " FROM case_events WHERE case_id >= " + p.add(first_id) +
+                    " AND case_id <= " + p.add(last_id) + " AND " + p.in_list("action", names) +
+                    " ORDER BY case_id, id";
+  auto rows = s.query(sql, p.span());
+  if (!rows) return fail(rows.error());
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) out.push_back(event_from_row(r));
   return out;
 }
 

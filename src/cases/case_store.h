@@ -20,7 +20,9 @@ Result<std::int64_t> insert(store::Session& s, Case& c);
 // On success c.version is incremented.
 Result<void> update(store::Session& s, Case& c);
 Result<void> insert_event(store::Session& s, const CaseEvent& e);
-// Several events in multi-row statements (the history import); ids follow the order given.
+// Multi-row inserts for the history import (case_store_bulk.cpp). insert_many sets each case's id
+// and writes its participants as insert() does; events get ids in the order given.
+Result<void> insert_many(store::Session& s, std::span<Case* const> cases);
 Result<void> insert_events(store::Session& s, std::span<const CaseEvent> events);
 
 // kNotFound when absent.
@@ -41,6 +43,12 @@ Result<std::vector<CaseEvent>> events_of(store::Session& s,
                                          const std::vector<std::int64_t>& case_ids);
 Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s,
                                                         const PublicEventFilter& f);
+
+// Cases with id > after_id in id order (at most `limit`), with their participants; and the events
+// of those cases whose action is one of `actions`, by case id then event id.
+Result<std::vector<Case>> scan_page(store::Session& s, std::int64_t after_id, int limit);
+Result<std::vector<CaseEvent>> scan_events(store::Session& s, std::int64_t first_id,
+                                           std::int64_t last_id, std::span<const Action> actions);
 
 Result<std::vector<std::int64_t>> due_for_overdue(store::Session& s, Timestamp now);
 

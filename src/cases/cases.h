@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "identity/identity.h"
 #include "store/database.h"
 #include "store/migration.h"
+#include "text/text.h"
 
 namespace civicgrid::cases {
 
@@ -116,6 +118,12 @@ struct PublicEventFilter {
 // another module keeps about the new case commits (or rolls back) together with it.
 using SubmitHook = std::function<Result<void>(store::Session&, std::int64_t case_id)>;
 
+// Told about a case after a transaction that changed it has committed (submit, act, evaluate, the
+// overdue sweep, the history import): its new state and events of it known to the caller, oldest
+// first (at least those written by that transaction). Called on the committing thread, outside any
+// lock of this module; listeners must be quick and must not call back into CaseService writes.
+using ChangeListener = std::function<void(const Case&, std::span<const CaseEvent>)>;
+
 class CaseService {
  public:
   CaseService(store::Database& db, const Clock& clock, const WorkCalendar& calendar,
@@ -142,6 +150,14 @@ class CaseService {
                          const Principal& who, std::optional<std::int64_t> expected_version,
                          const audit::Entry& audit_entry);
   std::optional<DispatchSuggestion> suggest_dispatch(const Case& c) const;
+
+  // --- category suggestions from the text classifier. The app sets the suggester once, before
+  // serving requests; without one, suggest_category() gives nullopt.
+  void set_category_suggester(text::CategorySuggester suggester) {
+    suggester_ = std::move(suggester);
+  }
+  std::optional<text::CategorySuggestion> suggest_category(std::string_view title,
+                                                           std::string_view description) const;
   std::vector<Action> allowed_actions(const Case& c, const Principal& who) const;
 
   // --- residents (by tracking code)
@@ -158,6 +174,14 @@ class CaseService {
   // --- time limits: marks open cases past their deadline as overdue with an automatic supervision.
   // Returns how many cases became overdue.
   Result<int> sweep_overdue();
+
+  // --- change notification (see ChangeListener). Register listeners before serving requests.
+  void on_change(ChangeListener listener);
+  // For use cases of this module: tells every listener (after the commit).
+  void notify_changed(const Case& c, std::span<const CaseEvent> events) const;
+  // Every case in id order with its participants and its events whose action is in `with_events`
+  // (none when empty), read in pages of read snapshots; for rebuilding derived in-memory views.
+  Result<std::int64_t> scan(std::span<const Action> with_events, const ChangeListener& visit);
 
   // --- configuration
   Result<void> put_categories(const std::vector<Category>& categories);
@@ -187,6 +211,8 @@ class CaseService {
   mutable std::mutex mu_;
   std::shared_ptr<const Catalog> catalog_;
   std::shared_ptr<const GridLocator> grids_;
+  text::CategorySuggester suggester_;
+  std::vector<ChangeListener> listeners_;
 };
 
 }  // namespace civicgrid::cases

@@ -293,6 +293,7 @@ class Importer {
   Result<void> write_group(std::span<BuiltCase> group, std::vector<ImportRejection>& rejected,
                            std::int64_t& imported, std::int64_t& events, const Batch* batch) {
     std::vector<std::pair<std::int64_t, std::int64_t>> staged;  // ordinal → id
+    std::vector<const BuiltCase*> written;
     // An explicit transaction rather than db().write(): write() runs its body inside a savepoint,
     // and SQLite journals every page a savepoint touches, which for a batch of thousands of cases
     // means rewriting megabytes into a temporary file.
@@ -302,29 +303,52 @@ class Importer {
     imported = events = 0;
     auto existing = stored_ids(s, group);
     if (!existing) return fail(existing.error());
+    // Cases without a merge go in multi-row statements; merges follow one by one, once the ids of
+    // their targets (possibly earlier cases of this group) are known.
+    std::vector<BuiltCase*> plain, merges;
+    std::vector<Case*> plain_cases;
     for (BuiltCase& bc : group) {
       if (auto it = existing->find(bc.c.external_id); it != existing->end()) {
         rejected.push_back({bc.line, bc.c.external_id, "already imported"});
         staged.emplace_back(bc.ordinal, it->second);  // later merges into it find the stored case
         continue;
       }
-      std::int64_t target = 0;
       if (bc.merge_event) {
-        target = resolve(bc.merge_target, staged);
-        if (target == 0) {
-          rejected.push_back({bc.line, bc.c.external_id,
-                              "event " + std::to_string(*bc.merge_event + 1) +
-                                  " (merge): into: the target case " + bc.merge_target_label +
-                                  " was not imported"});
-          continue;
-        }
+        merges.push_back(&bc);
+      } else {
+        plain.push_back(&bc);
+        plain_cases.push_back(&bc.c);
       }
-      auto id = insert_case(s, bc, target);
-      if (!id) return fail(id.error());
-      staged.emplace_back(bc.ordinal, *id);
-      ++imported;
-      events += static_cast<std::int64_t>(bc.events.size()) + (target ? 1 : 0);
     }
+    if (auto ok = case_store::insert_many(s, plain_cases); !ok) return fail(ok.error());
+    for (BuiltCase* bc : plain) {
+      if (auto ok = insert_events(s, *bc, 0); !ok) return fail(ok.error());
+      staged.emplace_back(bc->ordinal, bc->c.id);
+      written.push_back(bc);
+      events += static_cast<std::int64_t>(bc->events.size());
+    }
+    for (BuiltCase* bc : merges) {
+      const std::int64_t target = resolve(bc->merge_target, staged);
+      if (target == 0) {
+        rejected.push_back({bc->line, bc->c.external_id,
+                            "event " + std::to_string(*bc->merge_event + 1) +
+                                " (merge): into: the target case " + bc->merge_target_label +
+                                " was not imported"});
+        continue;
+      }
+      bc->c.merged_into = target;
+      Case* one = &bc->c;
+      if (auto ok = case_store::insert_many(s, std::span<Case* const>(&one, 1)); !ok)
+        return fail(ok.error());
+      if (auto ok = insert_events(s, *bc, target); !ok) return fail(ok.error());
+      staged.emplace_back(bc->ordinal, bc->c.id);
+      written.push_back(bc);
+      events += static_cast<std::int64_t>(bc->events.size()) + 1;
+    }
+    imported = static_cast<std::int64_t>(written.size());
+    // Rejections in line order, as the builder's are.
+    std::sort(rejected.begin(), rejected.end(),
+              [](const auto& a, const auto& b) { return a.line < b.line; });
     if (batch && imported > 0)
       if (auto a = cases_.audit_log().append(
               s, audit_entry(*batch, imported, events, rejected.size(), false));
@@ -333,6 +357,7 @@ class Importer {
     auto ok = (*tx)->commit();
     if (!ok) return fail(ok.error());
     for (const auto& [ordinal, id] : staged) set_real_id(ordinal, id);
+    for (const BuiltCase* bc : written) cases_.notify_changed(bc->c, bc->events);
     return {};
   }
 
@@ -353,25 +378,19 @@ class Importer {
     return out;
   }
 
-  Result<std::int64_t> insert_case(store::Session& s, BuiltCase& bc, std::int64_t merge_target) {
-    Case& c = bc.c;
-    c.id = 0;
-    if (merge_target) c.merged_into = merge_target;
-    auto id = case_store::insert(s, c);
-    if (!id) return fail(id.error());
-    for (CaseEvent& ev : bc.events) ev.case_id = *id;
-    if (bc.merge_event)
+  // The timeline of a case just inserted; for a merge, also the entry on the target's timeline.
+  Result<void> insert_events(store::Session& s, BuiltCase& bc, std::int64_t merge_target) {
+    for (CaseEvent& ev : bc.events) ev.case_id = bc.c.id;
+    if (merge_target)
       bc.events[*bc.merge_event].data = R"({"into":)" + std::to_string(merge_target) + "}";
     if (auto ok = case_store::insert_events(s, bc.events); !ok) return fail(ok.error());
-    if (merge_target) {
-      // As for live merges, the target's timeline records what was merged into it.
-      CaseEvent note = bc.events[*bc.merge_event];
-      note.case_id = merge_target;
-      note.from = note.to = bc.merge_target_status;
-      note.data = R"({"merged_case":)" + std::to_string(*id) + "}";
-      if (auto ok = case_store::insert_event(s, note); !ok) return fail(ok.error());
-    }
-    return *id;
+    if (!merge_target) return {};
+    // As for live merges, the target's timeline records what was merged into it.
+    CaseEvent note = bc.events[*bc.merge_event];
+    note.case_id = merge_target;
+    note.from = note.to = bc.merge_target_status;
+    note.data = R"({"merged_case":)" + std::to_string(bc.c.id) + "}";
+    return case_store::insert_event(s, note);
   }
 
   // A merge target's real id: a stored case as is; a case of this run once written (0 when it was

@@ -211,6 +211,12 @@ TEST_F(ImportCasesTest, ValidHistoryImportsWithItsWholeTimeline) {
   EXPECT_EQ(c.evaluation->at, at("2024-03-04T18:00:00+08:00"));
   EXPECT_EQ(c.reply, "路灯已修复");
 
+  ASSERT_EQ(c.participants.size(), 1u);
+  EXPECT_EQ(c.participants[0].unit, "DA");
+  EXPECT_EQ(c.participants[0].role, "lead");
+  EXPECT_EQ(c.participants[0].assigned_at, at("2024-03-04T10:00:00+08:00"));
+  EXPECT_EQ(c.participants[0].accepted_at, at("2024-03-04T11:00:00+08:00"));
+
   ASSERT_EQ(d.events.size(), 8u);
   const Action expected[] = {Action::kSubmit, Action::kRegister, Action::kDispatch,
                              Action::kAccept, Action::kHandle,   Action::kVerify,
@@ -234,6 +240,30 @@ TEST_F(ImportCasesTest, ValidHistoryImportsWithItsWholeTimeline) {
   EXPECT_EQ((*entries)[0].actor, "cli:test");
   EXPECT_EQ((*entries)[0].action, "case.import");
   EXPECT_NE((*entries)[0].detail.find("\"imported\":1"), std::string::npos);
+}
+
+TEST_F(ImportCasesTest, ManyCasesInOneBatchKeepTheirOwnData) {
+  // More cases than one multi-row statement holds, each with its own title and department.
+  std::string text;
+  for (int i = 1; i <= 40; ++i) {
+    json::object o = json::parse(full_history("H-" + std::to_string(i))).as_object();
+    o["title"] = "标题 " + std::to_string(i);
+    o["events"].as_array()[2].as_object()["department"] = i % 2 ? "DA" : "DB";
+    text += json::serialize(o) + "\n";
+  }
+  const ImportSummary s = run(text);
+  ASSERT_EQ(s.imported, 40);
+  for (int i = 1; i <= 40; ++i) {
+    const CaseDetail d = detail("H-" + std::to_string(i));
+    EXPECT_EQ(d.c.title, "标题 " + std::to_string(i));
+    EXPECT_EQ(d.c.lead, i % 2 ? "DA" : "DB");
+    ASSERT_EQ(d.c.participants.size(), 1u);
+    EXPECT_EQ(d.c.participants[0].unit, d.c.lead);
+    ASSERT_EQ(d.events.size(), 8u);
+    for (const auto& e : d.events) EXPECT_EQ(e.case_id, d.c.id);
+  }
+  // Ids follow the lines.
+  EXPECT_LT(id_of("H-1").value(), id_of("H-40").value());
 }
 
 TEST_F(ImportCasesTest, IllegalTransitionRejectsOnlyThatLine) {
@@ -484,6 +514,15 @@ TEST_F(ImportCasesTest, DepartmentActionsAndReopening) {
   EXPECT_EQ(d.c.supervisions, 2);  // the note and the reopening
   EXPECT_EQ(d.c.closed_at, 0);
   EXPECT_EQ(d.c.reply, "b");
+  // Participants as live work leaves them: the returned and the first lead inactive, the summons
+  // reported, the current round's lead and co-department reset by the reopening.
+  ASSERT_EQ(d.c.participants.size(), 4u);
+  EXPECT_EQ(d.c.participants[0].unit, "DB");
+  EXPECT_FALSE(d.c.participants[0].active);
+  EXPECT_EQ(d.c.participants[2].unit, "DB");
+  EXPECT_EQ(d.c.participants[2].role, "co");
+  EXPECT_EQ(d.c.participants[3].role, "summoned");
+  EXPECT_EQ(d.c.participants[3].accepted_at, at("2024-03-04T10:00:00+08:00"));
   ASSERT_EQ(d.events.size(), 17u);
   EXPECT_EQ(d.events[3].actor_unit, "DB");  // return
   EXPECT_EQ(d.events[6].actor_unit, "DB");  // report

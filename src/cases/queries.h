@@ -32,6 +32,9 @@ inline constexpr const char* kCaseStatus = "SELECT status FROM cases WHERE id = 
 inline constexpr const char* kParticipants =
     "SELECT unit, role, assigned_at, due_at, accepted_at, active FROM case_participants "
     "WHERE case_id = $1 ORDER BY seq";
+inline constexpr const char* kParticipantsInRange =
+    "SELECT case_id, unit, role, assigned_at, due_at, accepted_at, active FROM case_participants "
+    "WHERE case_id >= $1 AND case_id <= $2 ORDER BY case_id, seq";
 inline constexpr const char* kDeleteParticipants = "DELETE FROM case_participants WHERE case_id = $1";
 inline constexpr const char* kInsertParticipant =
     "INSERT INTO case_participants (case_id, unit, role, assigned_at, due_at, accepted_at, active, seq) "

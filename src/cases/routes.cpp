@@ -5,6 +5,7 @@
 #include "cases/case_json.h"
 #include "core/json_fields.h"
 #include "http/request_context.h"
+#include "text/routes.h"
 
 namespace civicgrid::cases {
 
@@ -68,6 +69,9 @@ Result<Response> submit(CaseService& svc, RequestContext& ctx) {
                  {"status", name(r->status)},
                  {"deadline_at", format_rfc3339(r->deadline_at)}};
   o["grid"] = r->grid.empty() ? json::value(nullptr) : json::value(r->grid);
+  if (in->category.empty())
+    if (auto s = svc.suggest_category(in->title, in->description))
+      o["suggested_category"] = text::suggestion_json(*s);
   return Response::json(o, 201).with_header("Location", "/api/v1/appeals/track/" + r->tracking_code);
 }
 
@@ -159,6 +163,8 @@ json::object detail_json(CaseService& svc, const CaseDetail& d, const Principal&
     for (const auto& x : s->co) co.emplace_back(x);
     o["suggested_dispatch"] = json::object{{"department", s->lead}, {"co_departments", std::move(co)}};
   }
+  if (auto s = svc.suggest_category(d.c.title, d.c.description))
+    o["suggested_category"] = text::suggestion_json(*s);
   return o;
 }
 

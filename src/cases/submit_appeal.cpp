@@ -150,10 +150,10 @@ Result<Submitted> CaseService::submit(const AppealInput& in, const Principal& wh
       spdlog::warn("deadline {} falls in a year without holiday data; add that year's calendar",
                    format_rfc3339(c.deadline_at));
   }
+  CaseEvent ev;
   auto id = db_.write([&](store::Session& s) -> Result<std::int64_t> {
     auto id = case_store::insert(s, c);
     if (!id) return fail(id.error());
-    CaseEvent ev;
     ev.case_id = *id;
     ev.at = now;
     ev.action = Action::kSubmit;
@@ -170,6 +170,8 @@ Result<Submitted> CaseService::submit(const AppealInput& in, const Principal& wh
     return *id;
   });
   if (!id) return fail(id.error());
+  c.id = ev.case_id = *id;
+  notify_changed(c, std::span<const CaseEvent>(&ev, 1));
   return Submitted{*id, c.tracking_code, c.status, c.deadline_at, c.grid};
 }
 

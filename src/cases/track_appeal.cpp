@@ -33,7 +33,7 @@ Result<CaseDetail> CaseService::evaluate(std::string_view tracking_code, const b
   auto cat = catalog();
   Actor resident;  // whoever holds the code; the relation kResident needs no role
   resident.principal.kind = Principal::Kind::kAnonymous;
-  return db_.write([&](store::Session& s) -> Result<CaseDetail> {
+  auto done = db_.write([&](store::Session& s) -> Result<CaseDetail> {
     auto c = case_store::load_by_tracking_code(s, *code);
     if (!c) return fail(c.error().code() == ErrorCode::kNotFound ? no_such_code() : c.error());
     auto ev = apply(*c, Action::kEvaluate, body, resident, clock_.now(), rule_context(s, *tree, *cat));
@@ -50,6 +50,8 @@ Result<CaseDetail> CaseService::evaluate(std::string_view tracking_code, const b
     if (!events) return fail(events.error());
     return CaseDetail{std::move(*c), std::move(*events)};
   });
+  if (done) notify_changed(done->c, done->events);
+  return done;
 }
 
 }  // namespace civicgrid::cases

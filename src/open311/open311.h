@@ -5,7 +5,7 @@
 // Requests are cases: a POST goes through CaseService::submit (the same validation, grid lookup,
 // durability and audit as POST /api/v1/appeals), and every read goes through the cases module's
 // public listing. No personal data leaves through this module: views never read contact fields, and
-// free text is redacted (redact_public_text).
+// free text is redacted (redact_public_text, i.e. text::redact).
 //
 // Tables owned: open311_attributes, open311_requests, open311_attribute_values, open311_updates.
 // Thread-safe: one Open311Service serves all request threads.

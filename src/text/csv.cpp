@@ -12,7 +12,9 @@ namespace civicgrid::text {
 
 namespace {
 
-Error csv_error(const std::string& zh, const std::string& en) { return Error::invalid("csv", zh, en); }
+Error csv_error(const std::string& zh, const std::string& en) {
+  return Error::invalid("csv", zh, en);
+}
 
 size_t line_of(std::string_view s, size_t offset) {
   size_t line = 1;
@@ -28,8 +30,9 @@ Result<size_t> CsvTable::column(std::string_view name) const {
     if (header[i] == name) return i;
   std::string have;
   for (const auto& h : header) have += (have.empty() ? "" : ", ") + h;
-  return fail(Error::invalid(std::string(name), "CSV 缺少列「" + std::string(name) + "」（现有列：" + have + "）",
-                             "CSV has no column \"" + std::string(name) + "\" (columns: " + have + ")"));
+  return fail(Error::invalid(
+      std::string(name), "CSV 缺少列「" + std::string(name) + "」（现有列：" + have + "）",
+      "CSV has no column \"" + std::string(name) + "\" (columns: " + have + ")"));
 }
 
 Result<CsvTable> parse_csv(std::string_view s) {
@@ -38,9 +41,10 @@ Result<CsvTable> parse_csv(std::string_view s) {
     return fail(csv_error("CSV 文件为空（没有表头行）", "the CSV file is empty (no header row)"));
   if (const size_t bad = utf8::first_invalid(s); bad != std::string_view::npos) {
     const std::string line = std::to_string(line_of(s, bad));
-    return fail(csv_error("CSV 不是 UTF-8 编码（第 " + line + " 行有无效字节；GBK 文件请先转换为 UTF-8）",
-                          "the CSV is not UTF-8 (invalid bytes on line " + line +
-                              "; convert GBK files to UTF-8 first)"));
+    return fail(
+        csv_error("CSV 不是 UTF-8 编码（第 " + line + " 行有无效字节；GBK 文件请先转换为 UTF-8）",
+                  "the CSV is not UTF-8 (invalid bytes on line " + line +
+                      "; convert GBK files to UTF-8 first)"));
   }
   CsvTable table;
   std::vector<std::string> row;
@@ -55,8 +59,8 @@ Result<CsvTable> parse_csv(std::string_view s) {
       table.header = std::move(row);
     } else if (row.size() != table.header.size()) {
       const std::string line = std::to_string(line_of(s, row_start));
-      return fail(csv_error("CSV 第 " + line + " 行有 " + std::to_string(row.size()) + " 个字段，表头有 " +
-                                std::to_string(table.header.size()) + " 个",
+      return fail(csv_error("CSV 第 " + line + " 行有 " + std::to_string(row.size()) +
+                                " 个字段，表头有 " + std::to_string(table.header.size()) + " 个",
                             "CSV line " + line + " has " + std::to_string(row.size()) +
                                 " fields, the header has " + std::to_string(table.header.size())));
     } else {
@@ -68,7 +72,8 @@ Result<CsvTable> parse_csv(std::string_view s) {
   };
   while (i < s.size()) {
     const char c = s[i];
-    if (c == '"' && field.empty() && (i == 0 || s[i - 1] == ',' || s[i - 1] == '\n' || s[i - 1] == '\r')) {
+    if (c == '"' && field.empty() &&
+        (i == 0 || s[i - 1] == ',' || s[i - 1] == '\n' || s[i - 1] == '\r')) {
       // A quoted field: up to the closing quote; "" stands for one quote.
       const size_t open = i++;
       bool closed = false;
@@ -87,13 +92,15 @@ Result<CsvTable> parse_csv(std::string_view s) {
       }
       if (!closed) {
         const std::string line = std::to_string(line_of(s, open));
-        return fail(csv_error("CSV 第 " + line + " 行的引号没有闭合", "CSV line " + line + ": unterminated quote"));
+        return fail(csv_error("CSV 第 " + line + " 行的引号没有闭合",
+                              "CSV line " + line + ": unterminated quote"));
       }
       any_field = true;
       if (i < s.size() && s[i] != ',' && s[i] != '\n' && s[i] != '\r') {
         const std::string line = std::to_string(line_of(s, i));
-        return fail(csv_error("CSV 第 " + line + " 行：引号字段后应为逗号或换行",
-                              "CSV line " + line + ": a quoted field must be followed by a comma or a line end"));
+        return fail(csv_error(
+            "CSV 第 " + line + " 行：引号字段后应为逗号或换行",
+            "CSV line " + line + ": a quoted field must be followed by a comma or a line end"));
       }
       continue;
     }
@@ -136,7 +143,8 @@ Result<CsvTable> read_csv_file(const std::string& path) {
   auto table = parse_csv(bytes);
   if (!table) {
     const Error& e = table.error();
-    return fail(Error::invalid(std::string(e.field()), path + "：" + e.message_zh(), path + ": " + e.message_en()));
+    return fail(Error::invalid(std::string(e.field()), path + "：" + e.message_zh(),
+                               path + ": " + e.message_en()));
   }
   return table;
 }

@@ -85,8 +85,9 @@ std::string format_evaluation(const Evaluation& e) {
   out += "  #  precision  recall      f1  support  label\n";
   for (size_t c = 0; c < e.classes.size(); ++c) {
     const auto& m = e.classes[c];
-    out += pad_left(std::to_string(c), 3) + pad_left(fixed(m.precision), 11) + pad_left(fixed(m.recall), 8) +
-           pad_left(fixed(m.f1), 8) + pad_left(std::to_string(m.support), 9) + "  " + m.label + "\n";
+    out += pad_left(std::to_string(c), 3) + pad_left(fixed(m.precision), 11) +
+           pad_left(fixed(m.recall), 8) + pad_left(fixed(m.f1), 8) +
+           pad_left(std::to_string(m.support), 9) + "  " + m.label + "\n";
   }
   out += "\nmacro-F1: " + fixed(e.macro_f1) + "\n\n";
   out += "confusion matrix (rows: true label #, columns: predicted label #)\n     ";
@@ -100,8 +101,8 @@ std::string format_evaluation(const Evaluation& e) {
   return out;
 }
 
-Result<CrossValidation> cross_validate(std::span<const Example> examples, std::string_view recipe, int folds,
-                                       std::uint64_t seed) {
+Result<CrossValidation> cross_validate(std::span<const Example> examples, std::string_view recipe,
+                                       int folds, std::uint64_t seed) {
   if (folds < 2) return fail(Error::invalid("folds", "折数至少为 2", "at least 2 folds"));
   if (examples.size() < static_cast<size_t>(folds))
     return fail(Error::invalid("input", "样本少于折数", "fewer examples than folds"));
@@ -113,14 +114,16 @@ Result<CrossValidation> cross_validate(std::span<const Example> examples, std::s
   size_t dealt = 0;
   for (auto& [label, idx] : by_label) {
     rng.shuffle(idx);
-    for (size_t idx_pos = 0; idx_pos < idx.size(); ++idx_pos) fold_of[idx[idx_pos]] = static_cast<int>(dealt++ % folds);
+    for (size_t idx_pos = 0; idx_pos < idx.size(); ++idx_pos)
+      fold_of[idx[idx_pos]] = static_cast<int>(dealt++ % folds);
   }
   CrossValidation cv;
   std::vector<std::string> truth, predicted;
   using Clock = std::chrono::steady_clock;
   for (int f = 0; f < folds; ++f) {
     std::vector<Example> train, test;
-    for (size_t i = 0; i < examples.size(); ++i) (fold_of[i] == f ? test : train).push_back(examples[i]);
+    for (size_t i = 0; i < examples.size(); ++i)
+      (fold_of[i] == f ? test : train).push_back(examples[i]);
     const auto t0 = Clock::now();
     auto model = train_classifier(train, recipe);
     if (!model) return fail(model.error());

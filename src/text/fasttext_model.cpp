@@ -23,8 +23,8 @@ class TempFile {
  public:
   explicit TempFile(std::string_view suffix) {
     static std::atomic<int> counter{0};
-    path_ = (fs::temp_directory_path() /
-             ("civicgrid-ft-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + std::string(suffix)))
+    path_ = (fs::temp_directory_path() / ("civicgrid-ft-" + std::to_string(getpid()) + "-" +
+                                          std::to_string(counter++) + std::string(suffix)))
                 .string();
   }
   ~TempFile() {
@@ -37,7 +37,9 @@ class TempFile {
   std::string path_;
 };
 
-std::string label_token(int c) { return "__label__" + std::to_string(c); }
+std::string label_token(int c) {
+  return "__label__" + std::to_string(c);
+}
 
 }  // namespace
 
@@ -47,8 +49,8 @@ FastTextModel::FastTextModel(FastTextModel&&) noexcept = default;
 FastTextModel& FastTextModel::operator=(FastTextModel&&) noexcept = default;
 
 Result<FastTextModel> FastTextModel::train(std::span<const std::vector<std::string>> docs,
-                                           std::span<const int> labels, int classes, const FastTextParams& p,
-                                           std::uint64_t seed) {
+                                           std::span<const int> labels, int classes,
+                                           const FastTextParams& p, std::uint64_t seed) {
   TempFile input(".txt");
   {
     std::ofstream out(input.path(), std::ios::binary);
@@ -91,7 +93,8 @@ Result<FastTextModel> FastTextModel::train(std::span<const std::vector<std::stri
   return m;
 }
 
-void FastTextModel::predict(std::span<const std::string> tokens, std::span<double> probabilities) const {
+void FastTextModel::predict(std::span<const std::string> tokens,
+                            std::span<double> probabilities) const {
   for (int c = 0; c < classes_; ++c) probabilities[static_cast<size_t>(c)] = 0;
   std::string line;
   for (const auto& t : tokens) line.append(t).push_back(' ');

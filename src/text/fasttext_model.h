@@ -1,5 +1,5 @@
-// fastText (libfasttext) as a library: supervised training on our own feature tokens, one thread and
-// a fixed seed so that training is deterministic. Internal to the text module.
+// fastText (libfasttext) as a library: supervised training on our own feature tokens, one thread
+// and a fixed seed so that training is deterministic. Internal to the text module.
 #pragma once
 
 #include <cstdint>
@@ -33,9 +33,11 @@ class FastTextModel {
   FastTextModel(FastTextModel&&) noexcept;
   FastTextModel& operator=(FastTextModel&&) noexcept;
 
-  // docs[i] are the feature tokens of example i (no whitespace inside a token), labels[i] its class.
-  static Result<FastTextModel> train(std::span<const std::vector<std::string>> docs, std::span<const int> labels,
-                                     int classes, const FastTextParams& params, std::uint64_t seed);
+  // docs[i] are the feature tokens of example i (no whitespace inside a token), labels[i] its
+  // class.
+  static Result<FastTextModel> train(std::span<const std::vector<std::string>> docs,
+                                     std::span<const int> labels, int classes,
+                                     const FastTextParams& params, std::uint64_t seed);
   // Class probabilities (size classes) of a text's tokens.
   void predict(std::span<const std::string> tokens, std::span<double> probabilities) const;
 

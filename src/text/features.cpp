@@ -7,9 +7,15 @@ namespace civicgrid::text {
 
 namespace {
 
-bool ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool ascii_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+bool ascii_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool ascii_alpha(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+bool ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // The length in bytes of a masked place name at s[i] ("A", digits, then 市/区/县), or 0.
 size_t place_at(std::string_view s, size_t i) {
@@ -23,13 +29,20 @@ size_t place_at(std::string_view s, size_t i) {
 
 }  // namespace
 
-std::string model_text(std::string_view raw, const FeatureSpec& spec) {
+std::string model_text(std::string_view raw, const FeatureSpec& spec,
+                       std::vector<std::string>* places) {
   const std::string n = normalize(raw);
   std::string out;
   out.reserve(n.size());
   for (size_t i = 0; i < n.size();) {
     if (spec.places != PlaceMode::kKeep) {
       if (const size_t len = place_at(n, i)) {
+        if (places) {
+          std::string p(n.substr(i, len));
+          for (char& c : p)
+            if (ascii_upper(c)) c = static_cast<char>(c - 'A' + 'a');
+          places->push_back(std::move(p));
+        }
         if (spec.places == PlaceMode::kMask) out.append("@").append(n.substr(i + len - 3, 3));
         i += len;
         continue;
@@ -64,7 +77,8 @@ void extract_features(std::string_view text, const FeatureSpec& spec, FeatureSin
     const size_t hi = static_cast<size_t>(spec.char_max > 9 ? 9 : spec.char_max);
     for (size_t n = lo; n <= hi; ++n)
       for (size_t p = 0; p + n <= count; ++p)
-        sink.emit(static_cast<char>('0' + n), std::string_view(compact).substr(starts[p], starts[p + n] - starts[p]));
+        sink.emit(static_cast<char>('0' + n),
+                  std::string_view(compact).substr(starts[p], starts[p + n] - starts[p]));
   }
   if (spec.word_max > 0) {
     const std::vector<std::string> words = segment(text);
@@ -80,6 +94,16 @@ void extract_features(std::string_view text, const FeatureSpec& spec, FeatureSin
         }
         sink.emit(static_cast<char>('a' + n - 1), joined);
       }
+  }
+}
+
+void text_features(std::string_view raw, const FeatureSpec& spec, FeatureSink& sink) {
+  std::vector<std::string> places;
+  const std::string text = model_text(raw, spec, spec.place_features ? &places : nullptr);
+  extract_features(text, spec, sink);
+  for (const auto& p : places) {
+    sink.emit('p', p);
+    sink.emit('p', std::string_view(p).substr(0, 1));
   }
 }
 
@@ -99,7 +123,7 @@ std::vector<std::uint64_t> feature_hashes(std::string_view raw, const FeatureSpe
     std::vector<std::uint64_t> out;
     void emit(char kind, std::string_view f) override { out.push_back(feature_hash(kind, f)); }
   } sink;
-  extract_features(model_text(raw, spec), spec, sink);
+  text_features(raw, spec, sink);
   return std::move(sink.out);
 }
 
@@ -111,11 +135,13 @@ std::vector<std::string> feature_tokens(std::string_view raw, const FeatureSpec&
       t.push_back(':');
       // fastText splits its input on whitespace; model text has single spaces only between chars
       // that char n-grams skip, and words never contain them, so this is a safety net.
-      for (char c : f) t.push_back(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ? '_' : c);
+      for (char c : f)
+        t.push_back(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ? '_'
+                                                                                              : c);
       out.push_back(std::move(t));
     }
   } sink;
-  extract_features(model_text(raw, spec), spec, sink);
+  text_features(raw, spec, sink);
   return std::move(sink.out);
 }
 

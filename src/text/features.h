@@ -22,22 +22,29 @@ struct FeatureSpec {
   int word_min = 0, word_max = 0;  // ICU word n-grams; word_max 0 = none (no segmentation cost)
   PlaceMode places = PlaceMode::kMask;
   bool fold_digits = false;  // every run of digits → "0"
+  // Also one feature per place name ("a3区") and its city letter ("a"): which board a message came
+  // from says something about its category even when its letters say nothing about the text.
+  bool place_features = false;
 
   bool operator==(const FeatureSpec&) const = default;
 };
 
 // normalize() (NFKC, simplified, spaces), ASCII lower-case, place names and digits per `spec`.
-std::string model_text(std::string_view raw, const FeatureSpec& spec);
+// The place names found (lower-cased) are appended to `places` when it is given.
+std::string model_text(std::string_view raw, const FeatureSpec& spec,
+                       std::vector<std::string>* places = nullptr);
 
 // Calls emit(kind, feature) for every feature of an already built model text, in a fixed order.
 // `kind` tells features of different families apart ('1'..'9' character n-grams of that length,
-// 'a'..'i' word n-grams of length 1..9); `feature` is valid only during the call.
+// 'a'..'i' word n-grams of length 1..9, 'p' places); `feature` is valid only during the call.
 class FeatureSink {
  public:
   virtual ~FeatureSink() = default;
   virtual void emit(char kind, std::string_view feature) = 0;
 };
 void extract_features(std::string_view model_text, const FeatureSpec& spec, FeatureSink& sink);
+// The text's features: model_text, extract_features, then the place features if the spec asks.
+void text_features(std::string_view raw, const FeatureSpec& spec, FeatureSink& sink);
 
 // 64-bit FNV-1a of the kind byte and the feature: the key under which models store a feature.
 std::uint64_t feature_hash(char kind, std::string_view feature);

@@ -56,8 +56,9 @@ std::vector<double> LinearModel::class_weights(std::span<const int> labels, bool
   return w;
 }
 
-LinearModel LinearModel::train(std::span<const std::vector<std::uint64_t>> docs, std::span<const int> labels,
-                               int classes, const LinearParams& params, std::uint64_t seed) {
+LinearModel LinearModel::train(std::span<const std::vector<std::uint64_t>> docs,
+                               std::span<const int> labels, int classes, const LinearParams& params,
+                               std::uint64_t seed) {
   LinearModel m;
   m.classes_ = classes;
   m.sublinear_tf_ = params.sublinear_tf;
@@ -79,7 +80,7 @@ LinearModel LinearModel::train(std::span<const std::vector<std::uint64_t>> docs,
   m.row_.reserve(m.keys_.size());
   for (size_t r = 0; r < m.keys_.size(); ++r) {
     m.row_.emplace(m.keys_[r], static_cast<std::uint32_t>(r));
-    m.idf_[r] = static_cast<float>(std::log((1 + n) / (1 + df[m.keys_[r]])) + 1);
+    m.idf_[r] = params.idf ? static_cast<float>(std::log((1 + n) / (1 + df[m.keys_[r]])) + 1) : 1.f;
   }
   std::vector<Sparse> x;
   x.reserve(docs.size());
@@ -87,29 +88,52 @@ LinearModel LinearModel::train(std::span<const std::vector<std::uint64_t>> docs,
   m.weights_.assign(m.keys_.size() * static_cast<size_t>(classes), 0.f);
   m.bias_.assign(static_cast<size_t>(classes), 0.f);
   switch (params.loss) {
-    case LinearParams::Loss::kSvm: m.train_svm(x, labels, params, seed); break;
-    case LinearParams::Loss::kLogistic: m.train_logistic(x, labels, params, seed); break;
-    case LinearParams::Loss::kComplementNb: m.train_complement_nb(x, labels, params); break;
+    case LinearParams::Loss::kSvm:
+      m.train_svm(x, labels, params, seed);
+      break;
+    case LinearParams::Loss::kLogistic:
+      m.train_logistic(x, labels, params, seed);
+      break;
+    case LinearParams::Loss::kComplementNb:
+      m.train_complement_nb(x, labels, params);
+      break;
   }
   return m;
 }
 
 // One-vs-rest L2-regularised L2-loss SVM in the dual (Hsieh et al. 2008, LIBLINEAR's solver 1),
 // with the bias as an extra feature of value 1.
-void LinearModel::train_svm(const std::vector<Sparse>& x, std::span<const int> labels, const LinearParams& p,
-                            std::uint64_t seed) {
+void LinearModel::train_svm(const std::vector<Sparse>& x, std::span<const int> labels,
+                            const LinearParams& p, std::uint64_t seed) {
   const size_t n = x.size(), rows = keys_.size(), k = static_cast<size_t>(classes_);
   const std::vector<double> cw = class_weights(labels, p.balanced);
-  std::vector<double> w(rows), alpha(n), diag(n), qd(n);
+  std::vector<double> w(rows), alpha(n), diag(n), qd(n), r(rows, 1.0);
   std::vector<size_t> order(n);
+  std::vector<Sparse> scaled;
   for (size_t c = 0; c < k; ++c) {
     std::fill(w.begin(), w.end(), 0.0);
     std::fill(alpha.begin(), alpha.end(), 0.0);
     double b = 0;
+    if (p.nb_scale) {
+      // Wang & Manning 2012: r = log((p/|p|)/(q/|q|)) over binarised features of the class (p)
+      // and of the rest (q); the SVM learns on x ⊙ r and the stored weights absorb r.
+      std::vector<double> pos(rows, p.nb_alpha), neg(rows, p.nb_alpha);
+      for (size_t i = 0; i < n; ++i)
+        for (std::uint32_t j : x[i].index)
+          (static_cast<size_t>(labels[i]) == c ? pos : neg)[j] += 1;
+      double ps = 0, ns = 0;
+      for (size_t j = 0; j < rows; ++j) ps += pos[j], ns += neg[j];
+      for (size_t j = 0; j < rows; ++j) r[j] = std::log((pos[j] / ps) / (neg[j] / ns));
+      scaled = x;
+      for (auto& xi : scaled)
+        for (size_t t = 0; t < xi.index.size(); ++t)
+          xi.value[t] *= static_cast<float>(r[xi.index[t]]);
+    }
+    const std::vector<Sparse>& xs = p.nb_scale ? scaled : x;
     for (size_t i = 0; i < n; ++i) {
       diag[i] = 0.5 / (p.c * cw[static_cast<size_t>(labels[i])]);
       double sq = 1.0;  // the bias feature
-      for (float v : x[i].value) sq += static_cast<double>(v) * v;
+      for (float v : xs[i].value) sq += static_cast<double>(v) * v;
       qd[i] = sq + diag[i];
     }
     std::iota(order.begin(), order.end(), size_t{0});
@@ -120,7 +144,7 @@ void LinearModel::train_svm(const std::vector<Sparse>& x, std::span<const int> l
       for (size_t i : order) {
         const double y = static_cast<size_t>(labels[i]) == c ? 1.0 : -1.0;
         double dot = b;
-        const Sparse& xi = x[i];
+        const Sparse& xi = xs[i];
         for (size_t t = 0; t < xi.index.size(); ++t) dot += w[xi.index[t]] * xi.value[t];
         const double g = y * dot - 1 + alpha[i] * diag[i];
         const double pg = alpha[i] == 0 ? std::min(g, 0.0) : g;
@@ -135,7 +159,13 @@ void LinearModel::train_svm(const std::vector<Sparse>& x, std::span<const int> l
       }
       if (max_pg - min_pg < 0.1) break;  // LIBLINEAR's default stopping tolerance
     }
-    for (size_t r = 0; r < rows; ++r) weights_[r * k + c] = static_cast<float>(w[r]);
+    if (p.beta < 1.0) {
+      double mean = 0;
+      for (double v : w) mean += std::fabs(v);
+      mean /= static_cast<double>(std::max<size_t>(rows, 1));
+      for (double& v : w) v = (1 - p.beta) * mean + p.beta * v;
+    }
+    for (size_t j = 0; j < rows; ++j) weights_[j * k + c] = static_cast<float>(w[j] * r[j]);
     bias_[c] = static_cast<float>(b);
   }
 }
@@ -163,7 +193,8 @@ void LinearModel::train_logistic(const std::vector<Sparse>& x, std::span<const i
       }
       softmax(s, 1.0);
       const double sw = cw[static_cast<size_t>(labels[i])] * lr;
-      for (size_t c = 0; c < k; ++c) s[c] = (s[c] - (static_cast<size_t>(labels[i]) == c ? 1.0 : 0.0)) * sw;
+      for (size_t c = 0; c < k; ++c)
+        s[c] = (s[c] - (static_cast<size_t>(labels[i]) == c ? 1.0 : 0.0)) * sw;
       for (size_t t = 0; t < xi.index.size(); ++t) {
         double* row = &w[xi.index[t] * k];
         for (size_t c = 0; c < k; ++c) row[c] = row[c] * (1 - lr * lambda) - s[c] * xi.value[t];
@@ -191,11 +222,13 @@ void LinearModel::train_complement_nb(const std::vector<Sparse>& x, std::span<co
     for (size_t r = 0; r < rows; ++r) sum += total[r] - count[r * k + c];
     const double denom = sum + p.alpha * static_cast<double>(rows);
     for (size_t r = 0; r < rows; ++r)
-      weights_[r * k + c] = static_cast<float>(-std::log((total[r] - count[r * k + c] + p.alpha) / denom));
+      weights_[r * k + c] =
+          static_cast<float>(-std::log((total[r] - count[r * k + c] + p.alpha) / denom));
   }
 }
 
-void LinearModel::predict(std::span<const std::uint64_t> features, std::span<double> probabilities) const {
+void LinearModel::predict(std::span<const std::uint64_t> features,
+                          std::span<double> probabilities) const {
   const size_t k = static_cast<size_t>(classes_);
   for (size_t c = 0; c < k; ++c) probabilities[c] = bias_[c];
   const Sparse s = vectorize(features);
@@ -220,10 +253,12 @@ bool LinearModel::load(ModelReader& r) {
   std::int32_t classes = 0;
   std::uint8_t sublinear = 0;
   if (!r.get(classes) || !r.get(sublinear) || !r.get(temperature_)) return false;
-  if (!r.get_array(keys_) || !r.get_array(idf_) || !r.get_array(weights_) || !r.get_array(bias_)) return false;
+  if (!r.get_array(keys_) || !r.get_array(idf_) || !r.get_array(weights_) || !r.get_array(bias_))
+    return false;
   classes_ = classes;
   sublinear_tf_ = sublinear != 0;
-  if (classes_ < 2 || idf_.size() != keys_.size() || bias_.size() != static_cast<size_t>(classes_) ||
+  if (classes_ < 2 || idf_.size() != keys_.size() ||
+      bias_.size() != static_cast<size_t>(classes_) ||
       weights_.size() != keys_.size() * static_cast<size_t>(classes_))
     return false;
   row_.clear();

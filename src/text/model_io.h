@@ -14,10 +14,8 @@ namespace civicgrid::text {
 class ModelWriter {
  public:
   template <typename T>
-    requires std::is_arithmetic_v<T>
-  void put(T v) {
-    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
+  requires std::is_arithmetic_v<T>
+  void put(T v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
   void put_string(std::string_view s) {
     put<std::uint64_t>(s.size());
     out_.append(s);
@@ -39,7 +37,7 @@ class ModelReader {
   explicit ModelReader(std::string_view in) : in_(in) {}
 
   template <typename T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   bool get(T& v) {
     if (!ok_ || in_.size() < sizeof v) return ok_ = false;
     std::memcpy(&v, in_.data(), sizeof v);

@@ -90,8 +90,8 @@ std::string normalize(std::string_view text, const NormalizeOptions& options) {
     composed.assign(text);  // NFKC leaves ASCII unchanged
   } else {
     // fromUTF8 turns invalid bytes into U+FFFD.
-    icu::UnicodeString u =
-        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     UErrorCode status = U_ZERO_ERROR;
     if (nfkc().quickCheck(u, status) != UNORM_YES) {
       status = U_ZERO_ERROR;

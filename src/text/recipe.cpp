@@ -7,7 +7,8 @@ namespace civicgrid::text {
 namespace {
 
 Error bad(std::string_view part, std::string_view why) {
-  return Error::invalid("recipe", "模型配方有误：" + std::string(part) + "（" + std::string(why) + "）",
+  return Error::invalid("recipe",
+                        "模型配方有误：" + std::string(part) + "（" + std::string(why) + "）",
                         "bad model recipe: " + std::string(part) + " (" + std::string(why) + ")");
 }
 
@@ -36,7 +37,8 @@ bool to_double(std::string_view s, double& v) {
 bool to_range(std::string_view s, int& lo, int& hi) {
   const size_t dash = s.find('-');
   if (dash == std::string_view::npos) return to_int(s, lo) && to_int(s, hi) && lo >= 0 && lo <= 9;
-  return to_int(s.substr(0, dash), lo) && to_int(s.substr(dash + 1), hi) && lo >= 1 && hi >= lo && hi <= 9;
+  return to_int(s.substr(0, dash), lo) && to_int(s.substr(dash + 1), hi) && lo >= 1 && hi >= lo &&
+         hi <= 9;
 }
 
 Result<void> apply_option(MemberSpec& m, std::string_view opt) {
@@ -44,7 +46,8 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
   if (eq == std::string_view::npos) {
     if (opt.size() >= 2 && (opt[0] == 'c' || opt[0] == 'w')) {
       int lo = 0, hi = 0;
-      if (!to_range(opt.substr(1), lo, hi)) return fail(bad(opt, "n-gram range such as c1-3 or w0"));
+      if (!to_range(opt.substr(1), lo, hi))
+        return fail(bad(opt, "n-gram range such as c1-3 or w0"));
       auto& f = m.features;
       (opt[0] == 'c' ? f.char_min : f.word_min) = lo;
       (opt[0] == 'c' ? f.char_max : f.word_max) = hi;
@@ -54,10 +57,19 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
   }
   const std::string_view key = opt.substr(0, eq), value = opt.substr(eq + 1);
   if (key == "places") {
-    if (value == "keep") m.features.places = PlaceMode::kKeep;
-    else if (value == "mask") m.features.places = PlaceMode::kMask;
-    else if (value == "drop") m.features.places = PlaceMode::kDrop;
-    else return fail(bad(opt, "keep, mask or drop"));
+    if (value == "keep")
+      m.features.places = PlaceMode::kKeep;
+    else if (value == "mask")
+      m.features.places = PlaceMode::kMask;
+    else if (value == "drop")
+      m.features.places = PlaceMode::kDrop;
+    else
+      return fail(bad(opt, "keep, mask or drop"));
+    return {};
+  }
+  if (key == "placefeat") {
+    if (value != "0" && value != "1") return fail(bad(opt, "0 or 1"));
+    m.features.place_features = value == "1";
     return {};
   }
   if (key == "digits") {
@@ -76,19 +88,40 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
   auto& l = m.linear;
   auto& ft = m.fasttext;
   const bool linear = m.kind == MemberSpec::Kind::kLinear;
-  if (key == "weight" && d >= 0) m.weight = d;
-  else if (linear && key == "C" && d > 0) l.c = d;
-  else if (linear && key == "T" && d > 0) l.temperature = d;
-  else if (linear && key == "alpha" && d > 0) l.alpha = d;
-  else if (linear && key == "epochs" && i >= 1) l.epochs = i;
-  else if (linear && key == "balanced") l.balanced = d != 0;
-  else if (key == "min" && i >= 1) (linear ? l.min_count : ft.min_count) = i;
-  else if (!linear && key == "dim" && i >= 2 && i <= 1000) ft.dim = i;
-  else if (!linear && key == "epoch" && i >= 1 && i <= 1000) ft.epoch = i;
-  else if (!linear && key == "lr" && d > 0 && d <= 5) ft.lr = d;
-  else if (!linear && key == "ngrams" && i >= 1 && i <= 5) ft.word_ngrams = i;
-  else if (!linear && key == "bucket" && i >= 0) ft.bucket = i;
-  else return fail(bad(opt, "unknown option or value out of range"));
+  if (key == "weight" && d >= 0)
+    m.weight = d;
+  else if (linear && key == "C" && d > 0)
+    l.c = d;
+  else if (linear && key == "T" && d > 0)
+    l.temperature = d;
+  else if (linear && key == "alpha" && d > 0)
+    l.alpha = d;
+  else if (linear && key == "epochs" && i >= 1)
+    l.epochs = i;
+  else if (linear && key == "balanced")
+    l.balanced = d != 0;
+  else if (linear && key == "nb")
+    l.nb_scale = d != 0;
+  else if (linear && key == "nbalpha" && d > 0)
+    l.nb_alpha = d;
+  else if (linear && key == "beta" && d >= 0 && d <= 1)
+    l.beta = d;
+  else if (linear && key == "idf")
+    l.idf = d != 0;
+  else if (key == "min" && i >= 1)
+    (linear ? l.min_count : ft.min_count) = i;
+  else if (!linear && key == "dim" && i >= 2 && i <= 1000)
+    ft.dim = i;
+  else if (!linear && key == "epoch" && i >= 1 && i <= 1000)
+    ft.epoch = i;
+  else if (!linear && key == "lr" && d > 0 && d <= 5)
+    ft.lr = d;
+  else if (!linear && key == "ngrams" && i >= 1 && i <= 5)
+    ft.word_ngrams = i;
+  else if (!linear && key == "bucket" && i >= 0)
+    ft.bucket = i;
+  else
+    return fail(bad(opt, "unknown option or value out of range"));
   return {};
 }
 

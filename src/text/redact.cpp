@@ -16,7 +16,9 @@ Scan::Scan(std::string_view text) {
   offset.reserve(text.size() + 1);
   for (size_t i = 0; i < text.size();) {
     offset.push_back(i);
-    char32_t c = utf8::half_width(utf8::next(text, i));
+    char32_t c = utf8::next(text, i);
+    // The full-width comma ends a clause ("手机138…，2020年"); it never groups digits.
+    if (c != U'，') c = utf8::half_width(c);
     if (c == 0x3000) c = U' ';
     cp.push_back(c);
   }
@@ -36,7 +38,8 @@ bool Scan::starts_with(size_t i, std::u32string_view word) const {
   return true;
 }
 
-bool Scan::preceded_by(size_t i, std::initializer_list<std::u32string_view> words, size_t gap) const {
+bool Scan::preceded_by(size_t i, std::initializer_list<std::u32string_view> words,
+                       size_t gap) const {
   for (size_t skipped = 0; skipped <= gap; ++skipped) {
     for (auto w : words)
       if (i >= w.size() && starts_with(i - w.size(), w)) return true;
@@ -69,7 +72,9 @@ NumberRun read_number(const Scan& s, size_t i) {
       r.groups.back().end = ++i;
     } else if ((s.at(i) == U' ' || s.at(i) == U'-') && s.is_digit(i + 1)) {
       r.groups.push_back({++i, i});
-    } else if ((s.at(i) == U'.' || s.at(i) == U',') && s.is_digit(i + 1)) {
+    } else if ((s.at(i) == U'.' && s.is_digit(i + 1)) ||
+               (s.at(i) == U',' && s.is_digit(i + 1) && s.is_digit(i + 2) && s.is_digit(i + 3) &&
+                !s.is_digit(i + 4))) {
       r.decimal = true;
       r.groups.back().end = ++i;
     } else {
@@ -104,13 +109,20 @@ bool luhn_valid(std::string_view d) {
   return sum % 10 == 0;
 }
 
-bool mobile(std::string_view d) { return d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9'; }
+bool mobile(std::string_view d) {
+  return d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
+}
 
 const std::initializer_list<std::u32string_view> kPhoneWords = {
-    U"电话", U"手机", U"座机", U"固话", U"联系方式", U"号码", U"致电", U"拨打", U"tel", U"Tel", U"TEL"};
+    U"电话", U"手机", U"座机", U"固话", U"联系方式", U"号码",
+    U"致电", U"拨打", U"tel",  U"Tel",  U"TEL"};
 
-bool is_open_paren(char32_t c) { return c == U'(' || c == U'（'; }
-bool is_close_paren(char32_t c) { return c == U')' || c == U'）'; }
+bool is_open_paren(char32_t c) {
+  return c == U'(' || c == U'（';
+}
+bool is_close_paren(char32_t c) {
+  return c == U')' || c == U'）';
+}
 
 // What the digits in [begin, end) are, if personal; `begin` may move left over a "+" or a
 // bracketed area code that belongs to the number.
@@ -137,7 +149,8 @@ std::optional<PiiKind> classify(const Scan& s, size_t& begin, size_t& end) {
   if (begin >= 5 && is_close_paren(s.at(begin - 1))) {
     size_t k = begin - 1;
     while (k > 0 && s.is_digit(k - 1)) --k;
-    if (k > 0 && is_open_paren(s.at(k - 1)) && s.at(k) == U'0' && begin - 1 - k >= 3 && begin - 1 - k <= 4) {
+    if (k > 0 && is_open_paren(s.at(k - 1)) && s.at(k) == U'0' && begin - 1 - k >= 3 &&
+        begin - 1 - k <= 4) {
       begin = k - 1;
       return PiiKind::kPhone;
     }
@@ -181,7 +194,8 @@ void find_emails_and_plates(const Scan& s, std::vector<Hit>& out) {
     while (begin > 0 && local(begin - 1)) --begin;
     size_t end = at + 1;
     while (end < s.size() && domain(end)) ++end;
-    while (end > at + 1 && (s.at(end - 1) == U'.' || s.at(end - 1) == U'-')) --end;  // sentence punctuation
+    while (end > at + 1 && (s.at(end - 1) == U'.' || s.at(end - 1) == U'-'))
+      --end;  // sentence punctuation
     size_t last_dot = 0;
     for (size_t k = at + 1; k < end; ++k)
       if (s.at(k) == U'.') last_dot = k;
@@ -197,10 +211,12 @@ void find_emails_and_plates(const Scan& s, std::vector<Hit>& out) {
     if (kProvinces.find(s.at(i)) == std::u32string_view::npos || !s.is_upper(i + 1)) continue;
     size_t k = i + 2;
     const char32_t sep = s.at(k);
-    if (sep == U'·' || sep == U'•' || sep == U'・' || sep == U'.' || sep == U'-' || sep == U' ') ++k;
+    if (sep == U'·' || sep == U'•' || sep == U'・' || sep == U'.' || sep == U'-' || sep == U' ')
+      ++k;
     const size_t start = k;
     int digits = 0;
-    while (k < s.size() && k - start < 7 && (s.is_digit(k) || s.is_upper(k))) digits += s.is_digit(k++);
+    while (k < s.size() && k - start < 7 && (s.is_digit(k) || s.is_upper(k)))
+      digits += s.is_digit(k++);
     const size_t len = k - start;
     if ((len != 5 && len != 6) || digits < 2 || s.is_alnum(k)) continue;
     out.push_back({PiiKind::kPlate, i, k});
@@ -214,13 +230,20 @@ using namespace redact_detail;
 
 std::string_view mask_of(PiiKind kind) {
   switch (kind) {
-    case PiiKind::kPhone: return "〔电话〕";
-    case PiiKind::kIdNumber: return "〔身份证号〕";
-    case PiiKind::kBankCard: return "〔银行卡号〕";
-    case PiiKind::kEmail: return "〔邮箱〕";
-    case PiiKind::kPlate: return "〔车牌〕";
-    case PiiKind::kHouseNumber: return "〔门牌〕";
-    case PiiKind::kName: return "〔姓名〕";
+    case PiiKind::kPhone:
+      return "〔电话〕";
+    case PiiKind::kIdNumber:
+      return "〔身份证号〕";
+    case PiiKind::kBankCard:
+      return "〔银行卡号〕";
+    case PiiKind::kEmail:
+      return "〔邮箱〕";
+    case PiiKind::kPlate:
+      return "〔车牌〕";
+    case PiiKind::kHouseNumber:
+      return "〔门牌〕";
+    case PiiKind::kName:
+      return "〔姓名〕";
   }
   return "〔隐私〕";
 }

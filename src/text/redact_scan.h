@@ -21,7 +21,8 @@ struct Scan {
   bool starts_with(size_t i, std::u32string_view word) const;
   // Whether one of `words` ends right before position i, skipping up to `gap` separators
   // (spaces, colons) in between.
-  bool preceded_by(size_t i, std::initializer_list<std::u32string_view> words, size_t gap = 3) const;
+  bool preceded_by(size_t i, std::initializer_list<std::u32string_view> words,
+                   size_t gap = 3) const;
 
   std::vector<char32_t> cp;
   std::vector<size_t> offset;  // byte offset of cp[i]; offset[size()] is the text's length

@@ -16,7 +16,8 @@ namespace {
 icu::BreakIterator& word_iterator() {
   thread_local std::unique_ptr<icu::BreakIterator> it = [] {
     UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(icu::Locale("zh"), status));
+    std::unique_ptr<icu::BreakIterator> bi(
+        icu::BreakIterator::createWordInstance(icu::Locale("zh"), status));
     if (U_FAILURE(status) || !bi) throw std::runtime_error("ICU word break iterator unavailable");
     return bi;
   }();
@@ -25,7 +26,8 @@ icu::BreakIterator& word_iterator() {
 
 // ICU's rule status: NONE (spaces, punctuation), NUMBER, LETTER, KANA, IDEO (Chinese words).
 TokenKind kind_of(int32_t rule_status) {
-  if (rule_status >= UBRK_WORD_NUMBER && rule_status < UBRK_WORD_NUMBER_LIMIT) return TokenKind::kNumber;
+  if (rule_status >= UBRK_WORD_NUMBER && rule_status < UBRK_WORD_NUMBER_LIMIT)
+    return TokenKind::kNumber;
   if (rule_status >= UBRK_WORD_LETTER) return TokenKind::kWord;
   return TokenKind::kOther;
 }
@@ -35,8 +37,8 @@ TokenKind kind_of(int32_t rule_status) {
 std::vector<Token> tokenize(std::string_view text) {
   std::vector<Token> out;
   if (text.empty()) return out;
-  const icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
   icu::BreakIterator& bi = word_iterator();
   bi.setText(u);
   int32_t start = bi.first();

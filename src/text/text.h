@@ -41,7 +41,7 @@ std::string normalize(std::string_view text, const NormalizeOptions& options = {
 
 enum class TokenKind {
   kWord,    // Chinese word or Latin-script word (may mix letters and digits, e.g. "A3")
-  kNumber,  // digits, possibly with a decimal point
+  kNumber,  // digits, possibly with a decimal point or leading letters ("C3"), as ICU rules
   kOther,   // punctuation, symbols, spaces
 };
 
@@ -61,8 +61,8 @@ std::vector<std::string> segment(std::string_view text);
 std::vector<std::string> char_ngrams(std::string_view text, int min_n, int max_n);
 
 // ---------------------------------------------------------------------------------------------
-// CSV (RFC 4180: a header row, comma separator, "..." quoting with "" for a quote; quoted fields may
-// hold commas and newlines; LF or CRLF line ends; an optional UTF-8 BOM).
+// CSV (RFC 4180: a header row, comma separator, "..." quoting with "" for a quote; quoted fields
+// may hold commas and newlines; LF or CRLF line ends; an optional UTF-8 BOM).
 
 struct CsvTable {
   std::vector<std::string> header;
@@ -91,7 +91,8 @@ struct PiiSpan {
   size_t end = 0;
 };
 
-// The typed mask that replaces a span: 〔电话〕, 〔身份证号〕, 〔银行卡号〕, 〔邮箱〕, 〔车牌〕, 〔门牌〕, 〔姓名〕.
+// The typed mask that replaces a span: 〔电话〕, 〔身份证号〕, 〔银行卡号〕, 〔邮箱〕, 〔车牌〕,
+// 〔门牌〕, 〔姓名〕.
 std::string_view mask_of(PiiKind kind);
 
 // Where the text holds personal data: mainland mobile and landline numbers, 18-digit ID numbers
@@ -112,8 +113,8 @@ struct LabelScore {
 };
 
 struct Prediction {
-  std::string label;        // the best label
-  double confidence = 0;    // its score
+  std::string label;            // the best label
+  double confidence = 0;        // its score
   std::vector<LabelScore> top;  // the k best, best first (top[0] is the label itself)
 };
 
@@ -162,8 +163,8 @@ struct ClassMetrics {
 };
 
 struct Evaluation {
-  std::vector<std::string> labels;            // rows/columns of the confusion matrix
-  std::vector<std::vector<int>> confusion;    // [true][predicted]
+  std::vector<std::string> labels;          // rows/columns of the confusion matrix
+  std::vector<std::vector<int>> confusion;  // [true][predicted]
   std::vector<ClassMetrics> classes;
   double accuracy = 0;
   double macro_f1 = 0;
@@ -177,11 +178,11 @@ Evaluation score(std::span<const std::string> truth, std::span<const std::string
 std::string format_evaluation(const Evaluation& e);
 
 struct CrossValidation {
-  Evaluation pooled;              // all out-of-fold predictions scored together
+  Evaluation pooled;  // all out-of-fold predictions scored together
   std::vector<double> fold_macro_f1;
-  double train_seconds = 0;       // summed over folds
-  double predict_seconds = 0;     // summed over folds
-  size_t predicted = 0;           // titles classified
+  double train_seconds = 0;    // summed over folds
+  double predict_seconds = 0;  // summed over folds
+  size_t predicted = 0;        // titles classified
 };
 
 // Stratified k-fold cross-validation (folds drawn with `seed`).

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The text classifier on data/text/titles_train.csv, on one core (taskset -c 0 when available):
+#   1. stratified 5-fold cross-validation of the shipped recipe (seed 1): macro-F1, accuracy, the
+#      per-class report and confusion matrix, training seconds per fold and titles classified per
+#      second (normalisation, features and model, one title at a time);
+#   2. training on the whole file (what the server does at start-up without data/text/model.bin);
+#   3. `text classify` over ten copies of the file: titles/s including CSV reading and writing.
+# With --variants, also every recipe of the "Text classification" table in bench/RESULTS.md.
+# Usage: bench/text_cv.sh [BUILD_DIR] [--variants]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+variants=${2:-}
+bin="$build/civicgrid"
+data=data/text/titles_train.csv
+pin=()
+command -v taskset >/dev/null && pin=(taskset -c 0)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+echo "== 5-fold cross-validation of the shipped recipe (seed 1)"
+"${pin[@]}" "$bin" text cross-validate --input "$data" --folds 5 --seed 1
+
+echo
+echo "== training on all of $data"
+"${pin[@]}" "$bin" text train --input "$data" --output "$dir/model.bin"
+ls -l "$dir/model.bin" | awk '{printf "model file: %.1f MB\n", $5 / 1e6}'
+
+echo
+echo "== text classify over 10 copies of $data"
+{ head -1 "$data"; for _ in $(seq 10); do tail -n +2 "$data"; done; } >"$dir/big.csv"
+rows=$(($(wc -l <"$dir/big.csv") - 1))
+start=$(date +%s.%N)
+"${pin[@]}" "$bin" text classify --model "$dir/model.bin" --input "$dir/big.csv" --output "$dir/out.csv" 2>/dev/null
+end=$(date +%s.%N)
+awk -v n="$rows" -v s="$start" -v e="$end" 'BEGIN { printf "%d titles in %.2f s: %.0f titles/s (CSV I/O and model loading included)\n", n, e - s, n / (e - s) }'
+
+if [ "$variants" = "--variants" ]; then
+  echo
+  echo "== variants (5-fold, seed 1)"
+  recipes=(
+    "svm:c1-3,places=mask"
+    "svm:c1-2"
+    "svm:c1-4"
+    "svm:c2-3"
+    "svm:c1-3,w1"
+    "svm:c1-3,w1-2"
+    "svm:c0,w1-2"
+    "svm:c1-3,C=0.5"
+    "svm:c1-3,C=2"
+    "svm:c1-3,balanced=1"
+    "svm:c1-3,places=keep"
+    "svm:c1-3,places=drop"
+    "svm:c1-3,digits=fold"
+    "nb:c1-3"
+    "lr:c1-3,epochs=30"
+    "ft:c1-2,dim=50,epoch=30,lr=0.5"
+    "ft:c1,ngrams=2,dim=100,epoch=25,lr=1"
+    "svm:c1-3,nb=1"
+    "svm:c1-3,nb=1,C=2"
+    "svm:c1-3,w1-2,nb=1,C=2"
+    "svm:c1-3,w1,nb=1,C=2,places=keep"
+    "svm:c1-3,w1-2,nb=1,C=2,places=keep"
+    "svm:c1-3,nb=1,C=2,places=keep,T=3"
+    "svm:c1-3,nb=1,C=2,places=keep,beta=0.5"
+    "svm:c1-3,nb=1,C=2+ft:c1-2,dim=50,epoch=30,lr=0.5"
+    "svm:c1-3,nb=1,C=2+nb:c1-3"
+    "svm:c1-3,nb=1,C=2,places=keep+svm:c1-3,nb=1,C=2,places=mask"
+  )
+  args=()
+  for r in "${recipes[@]}"; do args+=(--recipe "$r"); done
+  "${pin[@]}" "$bin" text cross-validate --input "$data" --folds 5 --seed 1 "${args[@]}"
+fi

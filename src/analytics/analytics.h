@@ -1,0 +1,52 @@
+// Statistics of the case workflow (统计分析): the public interface of the analytics module.
+//
+// AnalyticsService keeps the in-memory cube (cube.h) current: rebuild() scans every case once at
+// start-up, and a CaseService change listener updates one row after each committed case change.
+// Queries are answered from the cube only; nothing here reads the cases tables.
+//
+// Configuration (composite weights per unit type, the weight of basically_satisfied, the 复诉
+// window) lives in a JSON file in the data directory, read at start-up and written by the admin
+// PUT; without a file the defaults apply (30/35/35, 0.8, 30 days).
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "analytics/cube.h"
+#include "analytics/query.h"
+#include "cases/cases.h"
+#include "core/error.h"
+#include "http/router.h"
+
+namespace civicgrid::analytics {
+
+class AnalyticsService {
+ public:
+  // `config_file` may be empty (configuration not persisted).
+  AnalyticsService(cases::CaseService& cases, std::string config_file);
+
+  // Subscribes to case changes (once), reads the configuration file and rebuilds the cube from
+  // every stored case. Call before
+  // serving requests: a change committed while this runs could be overwritten by an older row.
+  // Returns the number of cases loaded.
+  Result<std::int64_t> load();
+
+  const Cube& cube() const { return cube_; }
+  cases::CaseService& cases() { return cases_; }
+  RateConfig config() const;
+  Result<void> put_config(const RateConfig& config);
+
+ private:
+  cases::CaseService& cases_;
+  std::string config_file_;
+  Cube cube_;
+  mutable std::mutex config_mu_;
+  RateConfig config_;
+  bool subscribed_ = false;
+};
+
+// GET /api/v1/stats/{counts,rates,indicators,league} (staff, scoped) and
+// GET/PUT /api/v1/admin/analytics/config (admin).
+void register_routes(http::Router& router, AnalyticsService& svc);
+
+}  // namespace civicgrid::analytics

@@ -1,0 +1,179 @@
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "text/text.h"
+
+namespace civicgrid::text {
+namespace {
+
+std::string source_dir() {
+  const char* dir = std::getenv("CIVICGRID_SOURCE_DIR");
+  return dir ? dir : ".";
+}
+
+// Every `step`-th example of the shipped training data: small enough for a fast test, all labels.
+std::vector<Example> sample(size_t step) {
+  auto table = read_csv_file(source_dir() + "/data/text/titles_train.csv");
+  EXPECT_TRUE(table) << (table ? "" : table.error().message_en());
+  if (!table) return {};
+  auto all = examples_from_csv(*table, "title", "label");
+  std::vector<Example> out;
+  for (size_t i = 0; i < all->size(); i += step) out.push_back((*all)[i]);
+  return out;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class TempPath {
+ public:
+  explicit TempPath(std::string name)
+      : path_((std::filesystem::temp_directory_path() / (name + "-" + std::to_string(getpid())))
+                  .string()) {}
+  ~TempPath() { std::filesystem::remove(path_); }
+  const std::string& str() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+constexpr std::string_view kSmallEnsemble = "svm:c1-3,nb=1+ft:c1-2,dim=10,epoch=5";
+
+TEST(Classifier, TrainingIsDeterministic) {
+  const auto examples = sample(5);
+  auto a = train_classifier(examples, kSmallEnsemble);
+  auto b = train_classifier(examples, kSmallEnsemble);
+  ASSERT_TRUE(a && b);
+  TempPath pa("cg-model-a"), pb("cg-model-b");
+  ASSERT_TRUE((*a)->save(pa.str()));
+  ASSERT_TRUE((*b)->save(pb.str()));
+  EXPECT_EQ(read_bytes(pa.str()), read_bytes(pb.str()));
+  for (const char* t : {"小区垃圾没人清理", "学校违规补课", "社保缴费查询"}) {
+    const auto pa1 = (*a)->predict(t), pb1 = (*b)->predict(t);
+    EXPECT_EQ(pa1.label, pb1.label);
+    EXPECT_DOUBLE_EQ(pa1.confidence, pb1.confidence);
+  }
+}
+
+TEST(Classifier, SaveAndLoadGiveTheSameModel) {
+  auto m = train_classifier(sample(5), kSmallEnsemble);
+  ASSERT_TRUE(m);
+  TempPath path("cg-model");
+  ASSERT_TRUE((*m)->save(path.str()));
+  auto loaded = load_classifier(path.str());
+  ASSERT_TRUE(loaded) << loaded.error().message_en();
+  EXPECT_EQ((*loaded)->labels(), (*m)->labels());
+  EXPECT_EQ((*loaded)->recipe(), kSmallEnsemble);
+  for (const char* t : {"公交车晚点", "医院乱收费", "", "\xff\xfe"}) {
+    const auto p = (*m)->predict(t, 7), q = (*loaded)->predict(t, 7);
+    ASSERT_EQ(p.top.size(), 7u);
+    for (size_t i = 0; i < p.top.size(); ++i) {
+      EXPECT_EQ(p.top[i].label, q.top[i].label);
+      EXPECT_NEAR(p.top[i].score, q.top[i].score, 1e-9);
+    }
+  }
+}
+
+TEST(Classifier, PredictionsAreRankedProbabilities) {
+  auto m = train_classifier(sample(3), "svm:c1-3,nb=1");
+  ASSERT_TRUE(m);
+  const auto p = (*m)->predict("A市某小区垃圾堆积无人清运，臭味扰民", 7);
+  EXPECT_TRUE(p.label == "城乡建设" || p.label == "环境保护") << p.label;
+  double sum = 0;
+  for (size_t i = 0; i < p.top.size(); ++i) {
+    sum += p.top[i].score;
+    if (i) {
+      EXPECT_LE(p.top[i].score, p.top[i - 1].score);
+    }
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-9);
+  EXPECT_EQ(p.confidence, p.top[0].score);
+  EXPECT_EQ((*m)->predict("学校", 3).top.size(), 3u);
+}
+
+TEST(Classifier, BadRecipesAndDataAreRejected) {
+  const auto examples = sample(20);
+  for (const char* r : {"", "bogus", "svm:c1-3,zz=1", "svm:c9-1", "ft:dim=0", "svm:c0", "svm+"}) {
+    auto m = train_classifier(examples, r);
+    ASSERT_FALSE(m) << r;
+    EXPECT_EQ(m.error().field(), "recipe") << r;
+  }
+  const std::vector<Example> one_label{{"a", "x"}, {"b", "x"}};
+  EXPECT_FALSE(train_classifier(one_label, "svm:c1-2"));
+  EXPECT_FALSE(train_classifier({}, "svm:c1-2"));
+}
+
+TEST(Classifier, LoadRejectsWhatIsNotAModel) {
+  TempPath path("cg-not-model");
+  std::ofstream(path.str()) << "label,title\n";
+  auto m = load_classifier(path.str());
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message_en().find("not a usable model"), std::string::npos);
+  EXPECT_FALSE(load_classifier("/nonexistent/model.bin"));
+  // A truncated model file.
+  auto good = train_classifier(sample(20), "svm:c1-2");
+  ASSERT_TRUE(good);
+  ASSERT_TRUE((*good)->save(path.str()));
+  const std::string bytes = read_bytes(path.str());
+  std::ofstream(path.str(), std::ios::binary | std::ios::trunc)
+      << bytes.substr(0, bytes.size() / 2);
+  EXPECT_FALSE(load_classifier(path.str()));
+}
+
+TEST(Evaluation, ScoresAgainstKnownCounts) {
+  const std::vector<std::string> truth{"a", "a", "a", "b", "b", "c"};
+  const std::vector<std::string> pred{"a", "a", "b", "b", "c", "c"};
+  const Evaluation e = score(truth, pred);
+  EXPECT_EQ(e.total, 6);
+  EXPECT_NEAR(e.accuracy, 4.0 / 6, 1e-12);
+  ASSERT_EQ(e.classes.size(), 3u);
+  EXPECT_NEAR(e.classes[0].precision, 1.0, 1e-12);
+  EXPECT_NEAR(e.classes[0].recall, 2.0 / 3, 1e-12);
+  EXPECT_NEAR(e.classes[1].f1, 0.5, 1e-12);
+  EXPECT_NEAR(e.classes[2].f1, 2.0 / 3, 1e-12);
+  EXPECT_NEAR(e.macro_f1, (0.8 + 0.5 + 2.0 / 3) / 3, 1e-12);
+  EXPECT_EQ(e.confusion[0][1], 1);
+  const std::string report = format_evaluation(e);
+  EXPECT_NE(report.find("macro-F1: 0.6556"), std::string::npos) << report;
+  EXPECT_NE(report.find("confusion matrix"), std::string::npos);
+}
+
+TEST(Evaluation, CrossValidationIsReproducible) {
+  const auto examples = sample(4);
+  auto a = cross_validate(examples, "svm:c1-2", 3, 7);
+  auto b = cross_validate(examples, "svm:c1-2", 3, 7);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->pooled.total, static_cast<int>(examples.size()));
+  EXPECT_EQ(a->fold_macro_f1.size(), 3u);
+  EXPECT_DOUBLE_EQ(a->pooled.macro_f1, b->pooled.macro_f1);
+  EXPECT_GT(a->pooled.macro_f1, 0.7);
+  EXPECT_FALSE(cross_validate(examples, "svm:c1-2", 1, 7));
+}
+
+TEST(Suggester, MapsLabelsToCatalogCodes) {
+  auto m = train_classifier(sample(5), "svm:c1-3,nb=1");
+  ASSERT_TRUE(m);
+  std::shared_ptr<const Classifier> model = std::move(*m);
+  auto suggest = make_category_suggester(model, [](std::string_view label) {
+    return label == "城乡建设" ? std::string("C01") : std::string();
+  });
+  auto s = suggest("小区路灯坏了");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->alternatives.size(), 2u);
+  EXPECT_EQ(s->best.code, s->best.name == "城乡建设" ? "C01" : "");
+  EXPECT_GT(s->best.confidence, s->alternatives[0].confidence - 1e-12);
+  EXPECT_FALSE(suggest("   "));
+  EXPECT_FALSE(make_category_suggester(nullptr, {})("小区路灯坏了"));
+}
+
+}  // namespace
+}  // namespace civicgrid::text
