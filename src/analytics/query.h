@@ -100,11 +100,10 @@ struct Period {
 };
 
 // Unit code → counts, over rows in the caller's scope. `today` decides overdue of open cases.
-std::vector<std::pair<std::string, UnitCounts>> unit_counts(const Cube& cube, UnitBy by,
-                                                            const Period& p,
-                                                            const identity::DataScope& scope,
-                                                            const RateConfig& config,
-                                                            std::int64_t today);
+// `repeats`: also count 复诉 (a sort of every case; only the indicators need it).
+std::vector<std::pair<std::string, UnitCounts>> unit_counts(
+    const Cube& cube, UnitBy by, const Period& p, const identity::DataScope& scope,
+    const RateConfig& config, std::int64_t today, bool repeats = true);
 
 boost::json::object rates_json(const std::vector<std::pair<std::string, UnitCounts>>& units,
                                UnitBy by, const RateConfig& config);

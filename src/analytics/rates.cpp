@@ -104,10 +104,11 @@ std::vector<std::pair<std::string, UnitCounts>> unit_counts(const Cube& cube, Un
                                                             const Period& p,
                                                             const identity::DataScope& scope,
                                                             const RateConfig& config,
-                                                            std::int64_t today) {
+                                                            std::int64_t today, bool repeats) {
   auto lock = cube.lock_shared();
   const ScopeMask mask(cube, scope);
-  const std::vector<bool> repeated = repeated_rows(cube, config.repeat_days);
+  const std::vector<bool> repeated =
+      repeats ? repeated_rows(cube, config.repeat_days) : std::vector<bool>(cube.rows());
   std::unordered_map<std::uint16_t, UnitCounts> units;
   for (size_t row = 1; row < cube.rows(); ++row) {
     const std::uint8_t status = cube.status_[row];

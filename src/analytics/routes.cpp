@@ -63,10 +63,10 @@ Result<UnitQuery> parse_unit_query(const RequestContext& ctx,
 
 std::vector<std::pair<std::string, UnitCounts>> counts_for(AnalyticsService& svc,
                                                            const RequestContext& ctx,
-                                                           const UnitQuery& q) {
+                                                           const UnitQuery& q, bool repeats) {
   const std::int64_t today = WorkCalendar::local_day(svc.cases().clock().now());
   return unit_counts(svc.cube(), q.by, q.period, stats_scope(svc.cases(), ctx.principal()),
-                     svc.config(), today);
+                     svc.config(), today, repeats);
 }
 
 Result<Response> counts(AnalyticsService& svc, RequestContext& ctx) {
@@ -78,19 +78,20 @@ Result<Response> counts(AnalyticsService& svc, RequestContext& ctx) {
 Result<Response> rates(AnalyticsService& svc, RequestContext& ctx) {
   auto q = parse_unit_query(ctx, {"department", "street", "community", "grid"}, false);
   if (!q) return fail(q.error());
-  return Response::json(rates_json(counts_for(svc, ctx, *q), q->by, svc.config()));
+  return Response::json(rates_json(counts_for(svc, ctx, *q, false), q->by, svc.config()));
 }
 
 Result<Response> indicators(AnalyticsService& svc, RequestContext& ctx) {
   auto q = parse_unit_query(ctx, {"department", "street"}, false);
   if (!q) return fail(q.error());
-  return Response::json(indicators_json(counts_for(svc, ctx, *q)));
+  return Response::json(indicators_json(counts_for(svc, ctx, *q, true)));
 }
 
 Result<Response> league(AnalyticsService& svc, RequestContext& ctx) {
   auto q = parse_unit_query(ctx, {"department", "street", "community", "grid"}, true);
   if (!q) return fail(q.error());
-  return Response::json(league_json(counts_for(svc, ctx, *q), q->by, svc.config(), q->min_volume));
+  return Response::json(
+      league_json(counts_for(svc, ctx, *q, false), q->by, svc.config(), q->min_volume));
 }
 
 Result<Response> put_config(AnalyticsService& svc, RequestContext& ctx) {

@@ -125,7 +125,8 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
   register_text_routes(router);
   open311::register_routes(router, *open311_);
   if (auto n = analytics_->load(); !n)
-    throw std::runtime_error("analytics: cannot build the statistics cube: " + n.error().message_en());
+    throw std::runtime_error("analytics: cannot build the statistics cube: " +
+                             n.error().message_en());
   analytics::register_routes(router, *analytics_);
 }
 

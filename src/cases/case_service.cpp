@@ -146,13 +146,16 @@ std::vector<Action> CaseService::allowed_actions(const Case& c, const Principal&
   return out;
 }
 
-void CaseService::on_change(ChangeListener listener) { listeners_.push_back(std::move(listener)); }
+void CaseService::on_change(ChangeListener listener) {
+  listeners_.push_back(std::move(listener));
+}
 
 void CaseService::notify_changed(const Case& c, std::span<const CaseEvent> events) const {
   for (const auto& l : listeners_) l(c, events);
 }
 
-Result<std::int64_t> CaseService::scan(std::span<const Action> with_events, const ChangeListener& visit) {
+Result<std::int64_t> CaseService::scan(std::span<const Action> with_events,
+                                       const ChangeListener& visit) {
   constexpr int kPage = 10000;
   std::int64_t after = 0;
   std::int64_t seen = 0;

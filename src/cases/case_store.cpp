@@ -383,7 +383,7 @@ Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s,
 }
 
 Result<std::vector<Case>> scan_page(store::Session& s, std::int64_t after_id, int limit) {
-  const std::string sql = std::string("SELECT ") + queries::kCaseColumns +
+  const std::string sql = std::string("SELECT ") + queries::kCaseColumnsLean +
                           " FROM cases WHERE id > $1 ORDER BY id LIMIT $2";
   auto rows = s.query(sql, {after_id, std::int64_t{limit}});
   if (!rows) return fail(rows.error());
@@ -399,7 +399,8 @@ Result<std::vector<Case>> scan_page(store::Session& s, std::int64_t after_id, in
     while (i < out.size() && out[i].id < id) ++i;
     if (i == out.size()) break;
     if (out[i].id == id)
-      out[i].participants.push_back({r.str(1), r.str(2), r.i64(3), r.i64(4), r.i64(5), r.i64(6) != 0});
+      out[i].participants.push_back(
+          {r.str(1), r.str(2), r.i64(3), r.i64(4), r.i64(5), r.i64(6) != 0});
   }
   return out;
 }

@@ -44,7 +44,8 @@ Result<std::vector<CaseEvent>> events_of(store::Session& s,
 Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s,
                                                         const PublicEventFilter& f);
 
-// Cases with id > after_id in id order (at most `limit`), with their participants; and the events
+// Cases with id > after_id in id order (at most `limit`), with their participants but without free
+// texts and personal data (kCaseColumnsLean: result is "-" when the case has one); and the events
 // of those cases whose action is one of `actions`, by case id then event id.
 Result<std::vector<Case>> scan_page(store::Session& s, std::int64_t after_id, int limit);
 Result<std::vector<CaseEvent>> scan_events(store::Session& s, std::int64_t first_id,

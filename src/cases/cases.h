@@ -181,6 +181,8 @@ class CaseService {
   void notify_changed(const Case& c, std::span<const CaseEvent> events) const;
   // Every case in id order with its participants and its events whose action is in `with_events`
   // (none when empty), read in pages of read snapshots; for rebuilding derived in-memory views.
+  // Free texts and personal data are not loaded (title, description, address, contact, reply,
+  // extension reason and evaluation comment are empty; result is "-" when the case has one).
   Result<std::int64_t> scan(std::span<const Action> with_events, const ChangeListener& visit);
 
   // --- configuration

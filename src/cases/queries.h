@@ -10,6 +10,15 @@ inline constexpr const char* kCaseColumns =
     "returns, extension_days_pending, extension_reason, result, reply, merged_into, eval_resolved, "
     "eval_satisfaction, eval_comment, evaluated_at, version";
 
+// kCaseColumns without free texts and personal data, for scans that rebuild derived views: those
+// columns read as '' except result, which reads as '-' when the case has one.
+inline constexpr const char* kCaseColumnsLean =
+    "id, tracking_code, COALESCE(external_id, ''), type, channel, urgency, '', '', "
+    "category, lat, lon, '', area, grid, '', '', anonymous, submitted_by, "
+    "status, lead, created_at, updated_at, deadline_at, closed_at, overdue, supervisions, reworks, "
+    "returns, extension_days_pending, '', CASE WHEN result = '' THEN '' ELSE '-' END, '', "
+    "merged_into, eval_resolved, eval_satisfaction, '', evaluated_at, version";
+
 inline constexpr const char* kInsertCase =
     "INSERT INTO cases (tracking_code, external_id, type, channel, urgency, title, description, "
     "category, lat, lon, address, area, grid, contact_name, contact_phone, anonymous, submitted_by, "

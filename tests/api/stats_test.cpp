@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <tuple>
 
 #include "support/api_assertions.h"
 #include "support/test_server.h"
@@ -257,6 +258,40 @@ TEST_F(StatsTest, CubeFollowsLiveChanges) {
   EXPECT_EQ(total("stats_admin", "status=submitted"), submitted);
   EXPECT_EQ(total("stats_admin", "status=dispatched&department=MH-D-CG"), dispatched + 1);
   EXPECT_EQ(total("stats_admin", ""), all + 1);
+
+  // Through to the resident's evaluation: the department's rates move with it.
+  auto cg_rates = [] {
+    const json::object r = get("stats_admin", "/api/v1/stats/rates?by=department");
+    for (const auto& v : r.at("rows").as_array())
+      if (v.at("unit").as_string() == "MH-D-CG") return v.as_object();
+    return json::object{};
+  };
+  const json::object before = cg_rates();
+  ASSERT_FALSE(before.empty());
+  const std::vector<std::tuple<std::string, std::string, json::object>> steps{
+      {"stats_cg", "accept", {{"contacted", true}}},
+      {"stats_cg", "handle", {{"result", "已更换灯泡"}, {"reply", "路灯已修复，感谢您的反映"}}},
+      {"stats_disp", "verify", {{"ok", true}}},
+      {"stats_disp", "close", {}}};
+  for (const auto& [user, action, body] : steps) {
+    HttpResponse r = as(user).post_json("/api/v1/cases/" + id + "/" + action, body);
+    ASSERT_EQ(r.status, 200u) << action << ": " << r;
+  }
+  HttpResponse ev = server_->client().post_json(
+      "/api/v1/appeals/track/" + sub.str("/tracking_code") + "/evaluation",
+      json::object{{"resolved", "resolved"}, {"satisfaction", "satisfied"}});
+  ASSERT_EQ(ev.status, 200u) << ev;
+  const json::object after = cg_rates();
+  auto num = [](const json::object& o, const char* rate, const char* part) {
+    return o.at(rate).at(part).as_int64();
+  };
+  // Dispatched before `before` was taken; accepted on time with the resident contacted since.
+  EXPECT_EQ(num(after, "response", "denominator"), num(before, "response", "denominator"));
+  EXPECT_EQ(num(after, "response", "numerator"), num(before, "response", "numerator") + 1);
+  EXPECT_EQ(num(after, "resolution", "denominator"), num(before, "resolution", "denominator") + 1);
+  EXPECT_EQ(num(after, "resolution", "numerator"), num(before, "resolution", "numerator") + 1);
+  EXPECT_EQ(total("stats_admin", "status=closed&grid=MH-S01-C01-G01&from=2020-01-01"),
+            total("stats_admin", "status=closed&grid=MH-S01-C01-G01"));
 }
 
 TEST_F(StatsTest, AdminConfiguresWeights) {
