@@ -15,7 +15,10 @@ case, unsatisfied evaluations that reopen the case, and cases still open.
 an unknown action, times going backwards, an unknown department, a missing title, a history not
 starting with submit); --broken-list FILE writes their line numbers and kinds as JSON.
 
-Usage: gen_import_jsonl.py N [-o FILE] [--broken K] [--seed S] [--prefix H]
+Cases come in line order (intake times increase with the line number, as in an export by case
+number); --shuffled spreads them at random over 2019-2024 instead.
+
+Usage: gen_import_jsonl.py N [-o FILE] [--broken K] [--seed S] [--prefix H] [--shuffled]
 Python 3 standard library only.
 """
 
@@ -98,7 +101,7 @@ def load_messages():
 
 
 class Generator:
-    def __init__(self, rng, prefix):
+    def __init__(self, rng, prefix, total, shuffled):
         self.rng = rng
         self.prefix = prefix
         self.boxes, self.departments, self.rules, self.parent, self.leaves = load_demo()
@@ -106,6 +109,16 @@ class Generator:
         self.merge_target = None  # (external_id, submitted, closed) of a recent case open for a while
         self.start = dt.datetime(2019, 1, 2, 8, 0, tzinfo=CST).timestamp()
         self.span = dt.datetime(2024, 6, 30, tzinfo=CST).timestamp() - self.start
+        self.total = max(total, 1)
+        self.shuffled = shuffled
+
+    def intake_time(self, seq):
+        """When case `seq` came in: in line order, as an export by case number lists them, unless
+        --shuffled asks for random order."""
+        if self.shuffled:
+            return self.start + self.rng.random() * self.span
+        step = self.span / self.total
+        return self.start + (seq - 1) * step + self.rng.random() * step
 
     def route(self, category):
         c = category
@@ -156,7 +169,7 @@ class Generator:
         external_id = "%s-%07d" % (self.prefix, seq)
         category = rng.choice(self.leaves)
         case = self.intake(external_id, category)
-        t = self.start + rng.random() * self.span
+        t = self.intake_time(seq)
         events = []
 
         def at(min_minutes, max_minutes):
@@ -174,7 +187,7 @@ class Generator:
                 events.append({"at": at(5, 60), "action": "merge", "into": target[0]})
                 case["events"] = events
                 return case, False
-            t = self.start + rng.random() * self.span
+            t = self.intake_time(seq)
         events.append({"at": at(0, 0), "action": "submit"})
         submitted = t
         if roll < 0.07:
@@ -282,9 +295,11 @@ def main():
     ap.add_argument("--broken-list", help="write the broken lines' numbers and kinds here (JSON)")
     ap.add_argument("--seed", type=int, default=20200101)
     ap.add_argument("--prefix", default="H", help="external_id prefix (ids are PREFIX-0000001, ...)")
+    ap.add_argument("--shuffled", action="store_true",
+                    help="intake times in random order (default: increasing with the line, as exports are)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    gen = Generator(rng, args.prefix)
+    gen = Generator(rng, args.prefix, args.count + args.broken, args.shuffled)
     total = args.count + args.broken
     broken_at = set(rng.sample(range(1, total + 1), args.broken)) if args.broken else set()
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")

@@ -167,7 +167,7 @@ class Importer {
       auto wal = s.query("PRAGMA wal_autocheckpoint");
       if (wal && !wal->rows.empty()) saved_wal_autocheckpoint_ = wal->rows[0].i64(0);
       (void)s.query("PRAGMA temp_store = MEMORY");
-      (void)s.query(std::string("PRAGMA cache_size = -") + (std::getenv("CG_CACHE_KB") ? std::getenv("CG_CACHE_KB") : "65536"));
+      (void)s.query("PRAGMA cache_size = -65536");
       (void)s.query("PRAGMA wal_autocheckpoint = 16384");
     } else if (saved_cache_size_) {
       (void)s.query("PRAGMA temp_store = " + std::to_string(saved_temp_store_));

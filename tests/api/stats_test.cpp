@@ -145,11 +145,12 @@ TEST_F(StatsTest, CountsMatchTheImportedFile) {
   const std::string from = top_key.second + "-01";
   int y = std::stoi(top_key.second.substr(0, 4)), m = std::stoi(top_key.second.substr(5, 2)) + 1;
   if (m == 13) y += 1, m = 1;
-  char to[16];
+  char to[32];
   std::snprintf(to, sizeof to, "%04d-%02d-01", y, m);
-  if (!top_key.first.empty())
+  if (!top_key.first.empty()) {
     EXPECT_EQ(total("stats_admin", "category=" + top_key.first + "&from=" + from + "&to=" + to),
               top_count);
+  }
   const auto top =
       get("stats_admin", "/api/v1/stats/counts?dims=category&top=2").at("rows").as_array();
   EXPECT_EQ(top.size(), 2u);
@@ -290,7 +291,7 @@ TEST_F(StatsTest, CubeFollowsLiveChanges) {
   EXPECT_EQ(num(after, "response", "numerator"), num(before, "response", "numerator") + 1);
   EXPECT_EQ(num(after, "resolution", "denominator"), num(before, "resolution", "denominator") + 1);
   EXPECT_EQ(num(after, "resolution", "numerator"), num(before, "resolution", "numerator") + 1);
-  EXPECT_EQ(total("stats_admin", "status=closed&grid=MH-S01-C01-G01&from=2020-01-01"),
+  EXPECT_EQ(total("stats_admin", "status=closed&grid=MH-S01-C01-G01&from=2000-01-01"),
             total("stats_admin", "status=closed&grid=MH-S01-C01-G01"));
 }
 
