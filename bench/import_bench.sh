@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # History import throughput: generates 100k and 1M cases with bench/gen_import_jsonl.py, then runs
 # `civicgrid import cases` on each into a fresh data dir that holds only the demo district (loaded by
-# starting `serve --demo` once), and prints cases/s.
+# starting `serve --demo` once), and prints cases/s. For comparison it also runs
+# bench/import_sqlite_floor.cpp: the same volume inserted by SQLite alone (no parsing, no rules).
 #
 # Usage: bench/import_bench.sh [BUILD_DIR] [SIZES...]
 #   BUILD_DIR  a Release build (default build-release; configured and built here when missing)
@@ -26,7 +27,7 @@ mkdir -p "$work"
 pid=
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  rm -rf "$work/seed" "$work/run"
+  rm -rf "$work/seed" "$work/run" "$work/sqlite_floor"
   [ -n "${BENCH_DIR:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -39,6 +40,11 @@ for _ in $(seq 300); do grep -q "listening on" "$work/seed/serve.out" && break; 
 kill -TERM "$pid"; wait "$pid" || true
 pid=
 rm -f "$work/seed/serve.out"
+
+floor=
+if command -v c++ >/dev/null; then
+  c++ -O2 -std=c++20 "$src/bench/import_sqlite_floor.cpp" -lsqlite3 -o "$work/sqlite_floor" && floor="$work/sqlite_floor"
+fi
 
 echo "civicgrid history import: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), binary $bin"
 for n in "${sizes[@]}"; do
@@ -56,4 +62,9 @@ for n in "${sizes[@]}"; do
   echo "== $n cases"
   cat "$work/summary.txt"
   echo "   process: $(cat "$work/time.txt"); store $(du -sh "$work/run" | cut -f1)"
+  rm -rf "$work/run"
+  if [ -n "$floor" ]; then
+    mkdir -p "$work/run"
+    echo "   $("$floor" "$src" "$work/run/floor.db" "$n")"
+  fi
 done

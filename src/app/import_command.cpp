@@ -98,10 +98,14 @@ class ProgressPrinter {
   std::int64_t last_lines_ = 0;
 };
 
+// "1 case", "2 cases"
+std::string count(std::int64_t n, std::string_view noun) {
+  return grouped(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 void print_summary(const cases::ImportSummary& s) {
-  std::cout << "imported " << grouped(s.imported) << " cases (" << grouped(s.events)
-            << " events), rejected " << grouped(s.rejected) << " of " << grouped(s.lines_read)
-            << " lines";
+  std::cout << "imported " << count(s.imported, "case") << " (" << count(s.events, "event")
+            << "), rejected " << grouped(s.rejected) << " of " << count(s.lines_read, "line");
   if (s.blank_lines > 0) std::cout << " (" << grouped(s.blank_lines) << " blank)";
   char rate[64];
   std::snprintf(rate, sizeof rate, "%.2f s, %s cases/s", s.seconds(),

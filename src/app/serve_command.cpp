@@ -178,7 +178,7 @@ void add_serve_command(CLI::App& cli, int& exit_code) {
   cmd->add_option("--db", opt->store.db_url, "database URL (overrides --data)");
   cmd->add_option("--port", opt->server.port, "TCP port (0 = any free port)")->capture_default_str();
   cmd->add_option("--listen", opt->server.listen, "listen address")->capture_default_str();
-  cmd->add_option("--threads", opt->server.threads, "worker threads (0 = 4 × cores, at least 8)");
+  cmd->add_option("--threads", opt->server.threads, "worker threads (0 = 8 × cores, at least 64)");
   cmd->add_option("--body-limit", opt->server.body_limit, "maximum request body in bytes")
       ->capture_default_str();
   cmd->add_option("--static", opt->static_dir, "front-end directory (default: web/dist)");

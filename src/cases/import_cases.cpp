@@ -191,6 +191,7 @@ class Importer {
         bytes_read_.fetch_add(static_cast<std::int64_t>(line.size()) + 1,
                               std::memory_order_relaxed);
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // a UTF-8 BOM
         if (batch.first_line == 0) batch.first_line = line_no;
         batch.last_line = line_no;
         if (blank(line)) {

@@ -541,6 +541,13 @@ TEST_F(ImportCasesTest, DepartmentActionsAndReopening) {
   EXPECT_EQ(bad.rejections[0].reason, "event 3 (report): department: DA was not summoned");
 }
 
+TEST_F(ImportCasesTest, WindowsLineEndingsAndAByteOrderMarkAreAccepted) {
+  const ImportSummary s =
+      run("\xEF\xBB\xBF" + full_history("H-1") + "\r\n" + full_history("H-2") + "\r\n");
+  EXPECT_EQ(s.imported, 2);
+  EXPECT_EQ(s.rejected, 0);
+}
+
 TEST_F(ImportCasesTest, TimesInTheFutureAreNotHistory) {
   const ImportSummary s = run(line("H-1", {ev("2026-06-01T12:00:00+08:00", "submit"),
                                            ev("2026-06-02T12:00:00+08:00", "register")}) +

@@ -73,7 +73,7 @@ class Server::Impl {
         acceptor_(ioc_),
         signals_(ioc_, SIGINT, SIGTERM) {
     if (options_.threads <= 0)
-      options_.threads = std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency()));
+      options_.threads = std::max(64, 8 * static_cast<int>(std::thread::hardware_concurrency()));
     if (!options_.static_dir.empty() && !std::filesystem::is_directory(options_.static_dir))
       options_.static_dir.clear();
   }

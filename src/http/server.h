@@ -24,7 +24,7 @@ namespace civicgrid::http {
 struct ServerOptions {
   std::string listen = "0.0.0.0";
   std::uint16_t port = 8080;  // 0 picks a free port
-  int threads = 0;            // 0 → max(8, 4 × cores)
+  int threads = 0;            // 0 → max(64, 8 × cores): many requests may wait on one group commit
   size_t body_limit = 1 << 20;
   size_t header_limit = 16 * 1024;
   std::chrono::milliseconds request_timeout{30000};

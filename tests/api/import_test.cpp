@@ -174,10 +174,11 @@ TEST_F(ImportTest, ImportedCasesAndTimelinesAreServed) {
     }
     for (size_t k = 0; k < events.size() && k < timeline.size(); ++k) {
       const json::object& e = events[k].as_object();
-      if (e.at("action").as_string() == "dispatch")
+      if (e.at("action").as_string() == "dispatch") {
         EXPECT_EQ(d.str("/timeline/" + std::to_string(k) + "/unit/code"),
                   std::string(e.at("department").as_string()))
             << ext << " event " << k + 1;
+      }
     }
   }
   EXPECT_GT(closed, 0);
@@ -212,7 +213,7 @@ TEST_F(ImportTest, StdinWithOnlyValidLinesExitsWithZero) {
   o["external_id"] = "STDIN-1";
   CommandResult r = server_->cli({"import", "cases", "-"}, json::serialize(o) + "\n");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_NE(r.out.find("imported 1 cases"), std::string::npos) << describe(r);
+  EXPECT_NE(r.out.find("imported 1 case ("), std::string::npos) << describe(r);
   HttpClient c = server_->login_as("import_admin");
   HttpResponse list = c.get("/api/v1/cases?limit=200");
   ASSERT_EQ(list.status, 200u) << list;

@@ -369,7 +369,9 @@ TEST_F(Open311Test, AdminEditsAttributeDefinitions) {
   HttpClient c = client();
   HttpResponse list = c.get(std::string(kBase) + "/services.json");
   for (const auto& s : list.json().as_array()) {
-    if (s.at("service_code") == "C01-01-03") EXPECT_EQ(s.at("metadata"), true);
+    if (s.at("service_code") == "C01-01-03") {
+      EXPECT_EQ(s.at("metadata"), true);
+    }
   }
   HttpResponse def = c.get(std::string(kBase) + "/services/C01-01-03.json");
   ASSERT_EQ(def.json().at("attributes").as_array().size(), 2u) << def;
