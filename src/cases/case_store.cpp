@@ -77,6 +77,43 @@ Result<Case> load_where(store::Session& s, const std::string& where, store::Valu
   return c;
 }
 
+CaseEvent event_from_row(const store::Row& r) {
+  CaseEvent e;
+  e.id = r.i64(0);
+  e.case_id = r.i64(1);
+  e.at = r.i64(2);
+  e.action = parse_action(r.str(3)).value_or(Action::kSubmit);
+  e.actor = r.str(4);
+  e.actor_unit = r.str(5);
+  e.from = parse_status(r.str(6)).value_or(Status::kSubmitted);
+  e.to = parse_status(r.str(7)).value_or(Status::kSubmitted);
+  e.data = r.str(8);
+  return e;
+}
+
+// Binds values as $n parameters and renders fragments such as "category IN ($1, $2)".
+class SqlParams {
+ public:
+  std::string add(store::Value v) {
+    params_.push_back(std::move(v));
+    return "$" + std::to_string(params_.size());
+  }
+  template <typename Range>
+  std::string in_list(const std::string& column, const Range& values, bool negate = false) {
+    std::string out = column + (negate ? " NOT IN (" : " IN (");
+    bool first = true;
+    for (const auto& v : values) {
+      out += (first ? "" : ", ") + add(store::Value(v));
+      first = false;
+    }
+    return out + ")";
+  }
+  std::span<const store::Value> span() const { return params_; }
+
+ private:
+  std::vector<store::Value> params_;
+};
+
 }  // namespace
 
 Result<std::int64_t> insert(store::Session& s, Case& c) {
@@ -177,19 +214,7 @@ Result<std::vector<CaseEvent>> events(store::Session& s, std::int64_t case_id) {
   if (!rows) return fail(rows.error());
   std::vector<CaseEvent> out;
   out.reserve(rows->rows.size());
-  for (const auto& r : rows->rows) {
-    CaseEvent e;
-    e.id = r.i64(0);
-    e.case_id = r.i64(1);
-    e.at = r.i64(2);
-    e.action = parse_action(r.str(3)).value_or(Action::kSubmit);
-    e.actor = r.str(4);
-    e.actor_unit = r.str(5);
-    e.from = parse_status(r.str(6)).value_or(Status::kSubmitted);
-    e.to = parse_status(r.str(7)).value_or(Status::kSubmitted);
-    e.data = r.str(8);
-    out.push_back(std::move(e));
-  }
+  for (const auto& r : rows->rows) out.push_back(event_from_row(r));
   return out;
 }
 
@@ -205,35 +230,22 @@ Result<CasePage> list(store::Session& s, const CaseFilter& f, const identity::Da
                       const std::vector<std::string>& area_codes, Timestamp now) {
   // The query is assembled from fixed fragments; every value is a bound parameter.
   std::string sql = std::string("SELECT ") + queries::kCaseColumns + " FROM cases WHERE 1 = 1";
-  std::vector<store::Value> params;
-  auto param = [&](store::Value v) {
-    params.push_back(std::move(v));
-    return "$" + std::to_string(params.size());
-  };
-  auto in_list = [&](const std::string& column, const auto& values) {
-    std::string out = column + " IN (";
-    bool first = true;
-    for (const auto& v : values) {
-      out += (first ? "" : ", ") + param(std::string(v));
-      first = false;
-    }
-    return out + ")";
-  };
+  SqlParams p;
   if (!scope.all) {
     std::vector<std::string> clauses;
-    if (!scope.areas.empty()) clauses.push_back(in_list("area", scope.areas));
+    if (!scope.areas.empty()) clauses.push_back(p.in_list("area", scope.areas));
     if (!scope.departments.empty())
       clauses.push_back("id IN (SELECT case_id FROM case_participants WHERE active = 1 AND " +
-                        in_list("unit", scope.departments) + ")");
+                        p.in_list("unit", scope.departments) + ")");
     if (clauses.empty()) return CasePage{};
     sql += " AND (" + clauses[0] + (clauses.size() > 1 ? " OR " + clauses[1] : "") + ")";
   }
-  if (f.status) sql += " AND status = " + param(std::string(name(*f.status)));
-  if (!category_codes.empty()) sql += " AND " + in_list("category", category_codes);
-  if (!area_codes.empty()) sql += " AND " + in_list("area", area_codes);
-  if (f.department) sql += " AND lead = " + param(*f.department);
+  if (f.status) sql += " AND status = " + p.add(std::string(name(*f.status)));
+  if (!category_codes.empty()) sql += " AND " + p.in_list("category", category_codes);
+  if (!area_codes.empty()) sql += " AND " + p.in_list("area", area_codes);
+  if (f.department) sql += " AND lead = " + p.add(*f.department);
   if (f.overdue) {
-    const std::string now_p = param(now);
+    const std::string now_p = p.add(now);
     sql += *f.overdue ? " AND closed_at = 0 AND status NOT IN ('closed','rejected','merged') AND "
                         "(overdue = 1 OR deadline_at < " +
                             now_p + ")"
@@ -242,15 +254,15 @@ Result<CasePage> list(store::Session& s, const CaseFilter& f, const identity::Da
                             now_p + "))";
   }
   if (f.text) {
-    const std::string p = param("%" + *f.text + "%");
-    sql += " AND (title LIKE " + p + " OR description LIKE " + p + ")";
+    const std::string like = p.add("%" + *f.text + "%");
+    sql += " AND (title LIKE " + like + " OR description LIKE " + like + ")";
   }
-  if (f.from) sql += " AND created_at >= " + param(*f.from);
-  if (f.to) sql += " AND created_at < " + param(*f.to);
-  if (f.cursor) sql += " AND id < " + param(*f.cursor);
+  if (f.from) sql += " AND created_at >= " + p.add(*f.from);
+  if (f.to) sql += " AND created_at < " + p.add(*f.to);
+  if (f.cursor) sql += " AND id < " + p.add(*f.cursor);
   const int limit = std::clamp(f.limit, 1, 200);
-  sql += " ORDER BY id DESC LIMIT " + param(std::int64_t{limit + 1});
-  auto rows = s.query(sql, std::span<const store::Value>(params));
+  sql += " ORDER BY id DESC LIMIT " + p.add(std::int64_t{limit + 1});
+  auto rows = s.query(sql, p.span());
   if (!rows) return fail(rows.error());
   CasePage page;
   for (const auto& r : rows->rows) {
@@ -278,43 +290,6 @@ Result<std::vector<std::int64_t>> due_for_overdue(store::Session& s, Timestamp n
 namespace civicgrid::cases::case_store {
 
 namespace {
-
-CaseEvent event_from_row(const store::Row& r) {
-  CaseEvent e;
-  e.id = r.i64(0);
-  e.case_id = r.i64(1);
-  e.at = r.i64(2);
-  e.action = parse_action(r.str(3)).value_or(Action::kSubmit);
-  e.actor = r.str(4);
-  e.actor_unit = r.str(5);
-  e.from = parse_status(r.str(6)).value_or(Status::kSubmitted);
-  e.to = parse_status(r.str(7)).value_or(Status::kSubmitted);
-  e.data = r.str(8);
-  return e;
-}
-
-// Binds values as $n parameters and renders fragments such as "category IN ($1, $2)".
-class SqlParams {
- public:
-  std::string add(store::Value v) {
-    params_.push_back(std::move(v));
-    return "$" + std::to_string(params_.size());
-  }
-  template <typename Range>
-  std::string in_list(const std::string& column, const Range& values, bool negate = false) {
-    std::string out = column + (negate ? " NOT IN (" : " IN (");
-    bool first = true;
-    for (const auto& v : values) {
-      out += (first ? "" : ", ") + add(store::Value(v));
-      first = false;
-    }
-    return out + ")";
-  }
-  std::span<const store::Value> span() const { return params_; }
-
- private:
-  std::vector<store::Value> params_;
-};
 
 constexpr const char* kTerminal = "('closed', 'rejected', 'merged')";
 
