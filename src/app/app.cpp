@@ -74,6 +74,7 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   // The cube follows case changes from here on; it is filled by register_routes (servers only).
   app->analytics_ = std::make_unique<analytics::AnalyticsService>(
       *app->cases_, options.db_url.empty() ? options.data_dir + "/analytics.json" : std::string());
+  app->similar_ = std::make_unique<cases::SimilarCases>(*app->cases_);
   return app;
 }
 
@@ -128,6 +129,9 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
     throw std::runtime_error("analytics: cannot build the statistics cube: " +
                              n.error().message_en());
   analytics::register_routes(router, *analytics_);
+  if (auto n = similar_->load(); !n)
+    throw std::runtime_error("similar cases: cannot index the open cases: " + n.error().message_en());
+  cases_->set_similar_cases(similar_.get());
 }
 
 }  // namespace civicgrid::app

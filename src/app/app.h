@@ -8,6 +8,7 @@
 #include "analytics/analytics.h"
 #include "audit/audit.h"
 #include "cases/cases.h"
+#include "cases/similar_cases.h"
 #include "core/work_calendar.h"
 #include "core/error.h"
 #include "core/time.h"
@@ -39,6 +40,7 @@ class App {
   cases::CaseService& cases() { return *cases_; }
   open311::Open311Service& open311() { return *open311_; }
   analytics::AnalyticsService& analytics() { return *analytics_; }
+  cases::SimilarCases& similar_cases() { return *similar_; }
   const WorkCalendar& calendar() const { return calendar_; }
   const Clock& clock() const { return clock_; }
 
@@ -59,6 +61,7 @@ class App {
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<open311::Open311Service> open311_;
   std::unique_ptr<analytics::AnalyticsService> analytics_;
+  std::unique_ptr<cases::SimilarCases> similar_;  // filled by register_routes (servers only)
 };
 
 // Locates a directory shipped with the source tree (e.g. "data/demo", "web/dist"): next to the

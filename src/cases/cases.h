@@ -124,6 +124,8 @@ using SubmitHook = std::function<Result<void>(store::Session&, std::int64_t case
 // lock of this module; listeners must be quick and must not call back into CaseService writes.
 using ChangeListener = std::function<void(const Case&, std::span<const CaseEvent>)>;
 
+class SimilarCases;  // similar_cases.h
+
 class CaseService {
  public:
   CaseService(store::Database& db, const Clock& clock, const WorkCalendar& calendar,
@@ -159,6 +161,14 @@ class CaseService {
   std::optional<text::CategorySuggestion> suggest_category(std::string_view title,
                                                            std::string_view description) const;
   std::vector<Action> allowed_actions(const Case& c, const Principal& who) const;
+
+  // --- similar open cases (possible duplicates). The app sets the index once, before serving
+  // requests; without one, case details and intake responses carry no "similar" list.
+  void set_similar_cases(const SimilarCases* similar) { similar_ = similar; }
+  const SimilarCases* similar_cases() const { return similar_; }
+  // The cases with these ids that `who` may read (as get() decides), in the order given; ids that
+  // do not exist or lie outside the scope are left out.
+  Result<std::vector<Case>> get_visible(std::span<const std::int64_t> ids, const Principal& who);
 
   // --- residents (by tracking code)
   Result<CaseDetail> track(std::string_view tracking_code);
@@ -215,6 +225,7 @@ class CaseService {
   std::shared_ptr<const GridLocator> grids_;
   text::CategorySuggester suggester_;
   std::vector<ChangeListener> listeners_;
+  const SimilarCases* similar_ = nullptr;
 };
 
 }  // namespace civicgrid::cases

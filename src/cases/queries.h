@@ -67,6 +67,11 @@ inline constexpr const char* kDueForOverdue =
     "SELECT id FROM cases WHERE overdue = 0 AND closed_at = 0 AND deadline_at < $1 "
     "AND status NOT IN ('closed', 'rejected', 'merged') ORDER BY deadline_at LIMIT 500";
 
+// Open cases after an id, in id order, with what the similar-cases index compares (similar_cases.cpp).
+inline constexpr const char* kOpenCaseTexts =
+    "SELECT id, title, description, lat, lon, created_at FROM cases WHERE id > $1 "
+    "AND status NOT IN ('closed', 'rejected', 'merged') ORDER BY id LIMIT $2";
+
 // Public listings (assembled with bound parameters in case_store.cpp).
 inline constexpr const char* kEventColumns =
     "id, case_id, at, action, actor, actor_unit, from_status, to_status, data";

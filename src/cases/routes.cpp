@@ -1,8 +1,10 @@
 #include "cases/routes.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "cases/case_json.h"
+#include "cases/similar_routes.h"
 #include "core/json_fields.h"
 #include "http/request_context.h"
 #include "text/routes.h"
@@ -72,6 +74,16 @@ Result<Response> submit(CaseService& svc, RequestContext& ctx) {
   if (in->category.empty())
     if (auto s = svc.suggest_category(in->title, in->description))
       o["suggested_category"] = text::suggestion_json(*s);
+  // Staff registering an appeal (a hotline call, a patrol) see at once which open cases it may repeat.
+  if (std::ranges::any_of(kStaff, [&](Role role) { return ctx.principal().has_role(role); })) {
+    Case c;
+    c.id = r->id;
+    c.title = in->title;
+    c.description = in->description;
+    c.location = in->location;
+    c.created_at = svc.clock().now();
+    if (auto rows = similar_rows(svc, c, ctx.principal(), kSimilarShown)) o["similar"] = std::move(*rows);
+  }
   return Response::json(o, 201).with_header("Location", "/api/v1/appeals/track/" + r->tracking_code);
 }
 
@@ -174,7 +186,9 @@ Result<Response> get(CaseService& svc, RequestContext& ctx) {
   auto d = svc.get(*id, ctx.principal());
   if (!d) return fail(d.error());
   ctx.audit() = {"case.read", "case", std::to_string(*id), may_see_contact(ctx.principal())};
-  return Response::json(detail_json(svc, *d, ctx.principal()));
+  json::object o = detail_json(svc, *d, ctx.principal());
+  if (auto rows = similar_rows(svc, d->c, ctx.principal(), kSimilarShown)) o["similar"] = std::move(*rows);
+  return Response::json(o);
 }
 
 Result<Response> act(CaseService& svc, RequestContext& ctx) {
@@ -316,6 +330,7 @@ void register_routes(http::Router& router, CaseService& svc) {
   router.add({Method::kPost, "/api/v1/appeals/track/{code}/evaluation", Access::public_access(), bind(evaluate)});
   router.add({Method::kGet, "/api/v1/cases", staff, bind(list)});
   router.add({Method::kGet, "/api/v1/cases/{id}", staff, bind(get)});
+  router.add({Method::kGet, "/api/v1/cases/{id}/similar", staff, bind(get_similar)});
   router.add({Method::kPost, "/api/v1/cases/{id}/{action}", staff, bind(act)});
   router.add({Method::kPost, "/api/v1/cases/overdue/sweep", Access::roles_only({Role::kDispatcher, Role::kAdmin}),
               [&svc](RequestContext& ctx) -> Result<Response> {
