@@ -64,6 +64,17 @@ class CasesSimilarTest : public ::testing::Test {
     return nullptr;
   }
 
+  // GET /api/v1/cases/{id}/similar answers 200 and lists (or does not list) case `other`.
+  static ::testing::AssertionResult Lists(HttpClient& c, std::int64_t id, std::int64_t other,
+                                          bool expected = true) {
+    HttpResponse r = similar(c, id);
+    if (r.status != 200) return ::testing::AssertionFailure() << r;
+    if ((row(r, "/rows", other) != nullptr) != expected)
+      return ::testing::AssertionFailure()
+             << "case " << other << (expected ? " not" : "") << " listed: " << r;
+    return ::testing::AssertionSuccess();
+  }
+
   static std::unique_ptr<TestServer> server_;
 };
 
@@ -113,10 +124,8 @@ TEST_F(CasesSimilarTest, NearCopyListsTheOpenCaseUnrelatedDoesNot) {
                               "我家孩子今年九月上小学，户口在本区但房产证还没办下来，想咨询入学需要"
                               "准备哪些材料，学区怎么划分，什么时候可以网上报名。");
   ASSERT_EQ(other.status, 201u) << other;
-  HttpResponse none = similar(disp, id_of(other));
-  ASSERT_EQ(none.status, 200u) << none;
-  EXPECT_EQ(row(none, "/rows", a), nullptr) << none;
-  EXPECT_EQ(row(none, "/rows", b), nullptr) << none;
+  EXPECT_TRUE(Lists(disp, id_of(other), a, false));
+  EXPECT_TRUE(Lists(disp, id_of(other), b, false));
 
   // limit
   HttpResponse one = similar(disp, b, "?limit=1");
@@ -134,9 +143,7 @@ TEST_F(CasesSimilarTest, NearCopyListsTheOpenCaseUnrelatedDoesNot) {
   HttpClient other_grid = as("sim_grid_other");
   EXPECT_TRUE(IsApiError(similar(other_grid, b), 404, "not_found"));
   HttpClient own_grid = as("sim_grid_own");
-  HttpResponse own = similar(own_grid, b);
-  ASSERT_EQ(own.status, 200u) << own;
-  EXPECT_NE(row(own, "/rows", a), nullptr) << own;
+  EXPECT_TRUE(Lists(own_grid, b, a));
 }
 
 TEST_F(CasesSimilarTest, ClosedAndMergedCasesAreNotListed) {
@@ -156,32 +163,24 @@ TEST_F(CasesSimilarTest, ClosedAndMergedCasesAreNotListed) {
   ASSERT_EQ(dup.status, 201u) << dup;
   const std::int64_t r_id = id_of(rejected), k_id = id_of(kept), d_id = id_of(dup);
 
-  HttpResponse before = similar(disp, d_id);
-  ASSERT_EQ(before.status, 200u) << before;
-  ASSERT_NE(row(before, "/rows", r_id), nullptr) << before;
-  ASSERT_NE(row(before, "/rows", k_id), nullptr) << before;
+  ASSERT_TRUE(Lists(disp, d_id, r_id));
+  ASSERT_TRUE(Lists(disp, d_id, k_id));
 
   // A case that leaves the loop (here: not accepted, 不予立案) leaves the lists.
   HttpResponse rej =
       disp.post_json("/api/v1/cases/" + std::to_string(r_id) + "/reject", {{"reason", "重复诉求"}});
   ASSERT_EQ(rej.status, 200u) << rej;
-  HttpResponse after = similar(disp, d_id);
-  ASSERT_EQ(after.status, 200u) << after;
-  EXPECT_EQ(row(after, "/rows", r_id), nullptr) << after;
-  EXPECT_NE(row(after, "/rows", k_id), nullptr) << after;
+  EXPECT_TRUE(Lists(disp, d_id, r_id, false));
+  EXPECT_TRUE(Lists(disp, d_id, k_id));
 
   // The dispatcher merges the confirmed duplicate into the case that stays open.
   HttpResponse merged =
       disp.post_json("/api/v1/cases/" + std::to_string(d_id) + "/merge", {{"into", k_id}});
   ASSERT_EQ(merged.status, 200u) << merged;
-  HttpResponse of_kept = similar(disp, k_id);
-  ASSERT_EQ(of_kept.status, 200u) << of_kept;
-  EXPECT_EQ(row(of_kept, "/rows", d_id), nullptr) << of_kept;
-  EXPECT_EQ(row(of_kept, "/rows", r_id), nullptr) << of_kept;
+  EXPECT_TRUE(Lists(disp, k_id, d_id, false));
+  EXPECT_TRUE(Lists(disp, k_id, r_id, false));
   // A finished case may still be asked what it resembles.
-  HttpResponse of_merged = similar(disp, d_id);
-  ASSERT_EQ(of_merged.status, 200u) << of_merged;
-  EXPECT_NE(row(of_merged, "/rows", k_id), nullptr) << of_merged;
+  EXPECT_TRUE(Lists(disp, d_id, k_id));
 }
 
 // Runs last: the index is rebuilt from the stored open cases when the server starts again.
