@@ -132,6 +132,8 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
   if (auto n = similar_->load(); !n)
     throw std::runtime_error("similar cases: cannot index the open cases: " + n.error().message_en());
   cases_->set_similar_cases(similar_.get());
+  metrics.add_gauge("civicgrid_similar_cases_indexed", "Open cases in the similar-cases index.",
+                    [this] { return static_cast<double>(similar_->index().size()); });
 }
 
 }  // namespace civicgrid::app

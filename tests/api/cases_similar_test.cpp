@@ -75,6 +75,12 @@ class CasesSimilarTest : public ::testing::Test {
     return ::testing::AssertionSuccess();
   }
 
+  // How many open cases the index holds (the /metrics gauge).
+  static double indexed() {
+    HttpResponse m = server_->client().get("/metrics");
+    return metric_value(m.body, "civicgrid_similar_cases_indexed").value_or(-1);
+  }
+
   static std::unique_ptr<TestServer> server_;
 };
 
@@ -166,17 +172,21 @@ TEST_F(CasesSimilarTest, ClosedAndMergedCasesAreNotListed) {
   ASSERT_TRUE(Lists(disp, d_id, r_id));
   ASSERT_TRUE(Lists(disp, d_id, k_id));
 
-  // A case that leaves the loop (here: not accepted, 不予立案) leaves the lists.
+  // A case that leaves the loop (here: not accepted, 不予立案) leaves the lists and the index.
+  const double before = indexed();
+  ASSERT_GE(before, 3);
   HttpResponse rej =
       disp.post_json("/api/v1/cases/" + std::to_string(r_id) + "/reject", {{"reason", "重复诉求"}});
   ASSERT_EQ(rej.status, 200u) << rej;
   EXPECT_TRUE(Lists(disp, d_id, r_id, false));
+  EXPECT_EQ(indexed(), before - 1);
   EXPECT_TRUE(Lists(disp, d_id, k_id));
 
   // The dispatcher merges the confirmed duplicate into the case that stays open.
   HttpResponse merged =
       disp.post_json("/api/v1/cases/" + std::to_string(d_id) + "/merge", {{"into", k_id}});
   ASSERT_EQ(merged.status, 200u) << merged;
+  EXPECT_EQ(indexed(), before - 2);
   EXPECT_TRUE(Lists(disp, k_id, d_id, false));
   EXPECT_TRUE(Lists(disp, k_id, r_id, false));
   // A finished case may still be asked what it resembles.
