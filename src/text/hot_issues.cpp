@@ -77,7 +77,7 @@ Index build_index(std::span<const Message> messages, std::size_t max_df_percent)
   }
   const double n = static_cast<double>(messages.size());
   const std::uint32_t max_df =
-      std::max<std::uint32_t>(2, static_cast<std::uint32_t>(n * max_df_percent / 100.0));
+      std::max<std::uint32_t>(50, static_cast<std::uint32_t>(n * max_df_percent / 100.0));
   Index index;
   index.vectors.resize(messages.size());
   index.postings.resize(df.size());

@@ -57,7 +57,7 @@ struct HotIssueOptions {
   double no_place_min = 0.42;       // text cosine needed when either names no place
   std::size_t min_messages = 2;     // smaller groups are not issues
   std::size_t top = 5;              // issues returned (0: all)
-  std::size_t max_df_percent = 5;   // n-grams in more messages than this are not used for links
+  std::size_t max_df_percent = 5;   // n-grams in more than this share (and 50) of messages link none
   // Called now and then with (messages done, total) while linking; may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
 };
