@@ -67,7 +67,8 @@ Result<void> write_file(const std::filesystem::path& path, const std::string& by
   out << bytes;
   out.flush();
   if (!out)
-    return fail(Error::invalid("output-dir", "无法写入：" + path.string(), "cannot write " + path.string()));
+    return fail(Error::invalid("output-dir", "无法写入：" + path.string(),
+                               "cannot write " + path.string()));
   return {};
 }
 
@@ -117,19 +118,20 @@ int hot_issues(const HotOptions& o) {
     const std::string range = issue.first ? text::format_local_date(*issue.first) + " 至 " +
                                                 text::format_local_date(*issue.last)
                                           : "";
-    summary += text::csv_line({id, id, decimals(issue.heat, 2), range, issue.place.label(),
-                               issue.description});
+    summary += text::csv_line(
+        {id, id, decimals(issue.heat, 2), range, issue.place.label(), issue.description});
     for (size_t m : issue.members) {
       const auto& row = table->rows[m];
-      detail += text::csv_line({id, row[cols->at[0]], row[cols->at[1]], row[cols->at[2]],
-                                row[cols->at[3]], row[cols->at[4]],
-                                std::to_string(messages[m].likes),
-                                std::to_string(messages[m].dislikes)});
+      detail +=
+          text::csv_line({id, row[cols->at[0]], row[cols->at[1]], row[cols->at[2]],
+                          row[cols->at[3]], row[cols->at[4]], std::to_string(messages[m].likes),
+                          std::to_string(messages[m].dislikes)});
     }
   }
   const std::filesystem::path dir(o.output_dir);
   if (auto ok = write_file(dir / "热点问题表.csv", summary); !ok) return fail_with(ok.error());
-  if (auto ok = write_file(dir / "热点问题留言明细表.csv", detail); !ok) return fail_with(ok.error());
+  if (auto ok = write_file(dir / "热点问题留言明细表.csv", detail); !ok)
+    return fail_with(ok.error());
   std::cerr << messages.size() << " messages → " << issues.size() << " hot issues in "
             << decimals(seconds_since(t0), 2) << " s; written to " << o.output_dir << "\n";
   return 0;
@@ -157,7 +159,8 @@ int reply_quality(const QualityOptions& o) {
   if (!calendar) std::cerr << "no holiday calendar found: counting Monday–Friday as working days\n";
 
   std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
-  if (!out) return fail_with(Error::invalid("output", "无法写入：" + o.output, "cannot write " + o.output));
+  if (!out)
+    return fail_with(Error::invalid("output", "无法写入：" + o.output, "cannot write " + o.output));
   std::vector<std::string> header = table->header;
   for (const char* h : {"relevance", "completeness", "interpretability", "timeliness",
                         "working_days", "total", "weak_points", "weak_points_en"})
@@ -186,13 +189,16 @@ int reply_quality(const QualityOptions& o) {
     row.push_back(en);
     out << text::csv_line(row);
     sum += q.total;
-    if (++done % 500 == 0) std::cerr << "\rscored " << done << "/" << table->rows.size() << std::flush;
+    if (++done % 500 == 0)
+      std::cerr << "\rscored " << done << "/" << table->rows.size() << std::flush;
   }
   out.flush();
-  if (!out) return fail_with(Error::invalid("output", "写入失败：" + o.output, "write failed: " + o.output));
+  if (!out)
+    return fail_with(
+        Error::invalid("output", "写入失败：" + o.output, "write failed: " + o.output));
   std::cerr << "\rscored " << done << " replies in " << decimals(seconds_since(t0), 2)
-            << " s; mean total " << decimals(done ? sum / done : 0, 3) << "; written to " << o.output
-            << "\n";
+            << " s; mean total " << decimals(done ? sum / done : 0, 3) << "; written to "
+            << o.output << "\n";
   return 0;
 }
 
@@ -202,8 +208,9 @@ void add_text_hot_reply_commands(CLI::App& text, int& exit_code) {
   auto h = std::make_shared<HotOptions>();
   auto* hot = text.add_subcommand(
       "hot-issues", "热点问题挖掘 / group messages into hot issues and rank them by heat");
-  hot->add_option("--input", h->input,
-                  "CSV with 留言编号, 留言用户, 留言主题, 留言时间, 留言详情 (点赞数, 反对数 optional)")
+  hot->add_option(
+         "--input", h->input,
+         "CSV with 留言编号, 留言用户, 留言主题, 留言时间, 留言详情 (点赞数, 反对数 optional)")
       ->required();
   hot->add_option("--top", h->top, "issues to write (0: all)")->capture_default_str();
   hot->add_option("--window-days", h->window_days, "days between linked messages at most")

@@ -21,9 +21,11 @@ Result<std::optional<Timestamp>> time_query(const http::RequestContext& ctx, con
   auto v = ctx.query(name);
   if (!v || v->empty()) return std::optional<Timestamp>();
   if (auto t = parse_rfc3339(*v)) return std::optional<Timestamp>(*t);
-  if (auto d = parse_iso_date(*v)) return std::optional<Timestamp>(*d * kMillisPerDay - kChinaOffsetMillis);
-  return fail(Error::invalid(name, std::string(name) + " 应为日期（YYYY-MM-DD）或 RFC 3339 时间",
-                             std::string(name) + " must be a date (YYYY-MM-DD) or an RFC 3339 time"));
+  if (auto d = parse_iso_date(*v))
+    return std::optional<Timestamp>(*d * kMillisPerDay - kChinaOffsetMillis);
+  return fail(
+      Error::invalid(name, std::string(name) + " 应为日期（YYYY-MM-DD）或 RFC 3339 时间",
+                     std::string(name) + " must be a date (YYYY-MM-DD) or an RFC 3339 time"));
 }
 
 Result<int> top_query(const http::RequestContext& ctx) {
@@ -31,18 +33,21 @@ Result<int> top_query(const http::RequestContext& ctx) {
   if (!v || v->empty()) return 10;
   int n = 0;
   for (char c : *v) {
-    if (c < '0' || c > '9' || n > 1000) return fail(Error::invalid("top", "top 应为 1–100 的整数", "top must be an integer 1–100"));
+    if (c < '0' || c > '9' || n > 1000)
+      return fail(Error::invalid("top", "top 应为 1–100 的整数", "top must be an integer 1–100"));
     n = n * 10 + (c - '0');
   }
-  if (n < 1 || n > 100) return fail(Error::invalid("top", "top 应为 1–100 的整数", "top must be an integer 1–100"));
+  if (n < 1 || n > 100)
+    return fail(Error::invalid("top", "top 应为 1–100 的整数", "top must be an integer 1–100"));
   return n;
 }
 
 text::Message message_of(const Case& c) {
   text::Message m;
   m.id = std::to_string(c.id);
-  // Distinct reporters count as distinct residents; the id itself never leaves this function.
-  m.user = c.anonymous ? std::string() : c.submitted_by;
+  // Distinct signed-in reporters count as distinct residents; anonymous and API-key (channel)
+  // reports count one each. The id itself never leaves this function.
+  if (!c.anonymous && c.submitted_by.starts_with("user:")) m.user = c.submitted_by;
   m.title = c.title;
   m.text = c.description;
   m.time = c.created_at;
@@ -94,17 +99,16 @@ Result<http::Response> hot_issues(CaseService& svc, http::RequestContext& ctx) {
     arr.push_back(std::move(o));
   }
   ctx.audit().action = "case.hot_issues";
-  return http::Response::json({{"issues", std::move(arr)},
-                               {"cases_scanned", messages.size()},
-                               {"truncated", truncated}});
+  return http::Response::json(
+      {{"issues", std::move(arr)}, {"cases_scanned", messages.size()}, {"truncated", truncated}});
 }
 
 }  // namespace
 
 void register_hot_issue_routes(http::Router& router, CaseService& svc) {
   router.add({http::Method::kGet, "/api/v1/cases/hot-issues",
-              http::Access::roles_only({Role::kDispatcher, Role::kDepartmentHandler, Role::kGridWorker,
-                                        Role::kLeader, Role::kAdmin}),
+              http::Access::roles_only({Role::kDispatcher, Role::kDepartmentHandler,
+                                        Role::kGridWorker, Role::kLeader, Role::kAdmin}),
               [&svc](http::RequestContext& ctx) { return hot_issues(svc, ctx); }});
 }
 

@@ -57,7 +57,7 @@ std::string strip_codes(std::string_view s) {
 }
 
 struct Index {
-  std::vector<Vector> vectors;  // unit length
+  std::vector<Vector> vectors;                       // unit length
   std::vector<std::vector<std::uint32_t>> postings;  // rare features only: messages holding them
 };
 
@@ -116,9 +116,9 @@ double cosine(const Vector& a, const Vector& b) {
 double distance_m(const Message& a, const Message& b) {
   constexpr double kEarthRadius = 6371000, kRad = 3.14159265358979323846 / 180;
   const double dlat = (*b.lat - *a.lat) * kRad, dlon = (*b.lon - *a.lon) * kRad;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(*a.lat * kRad) * std::cos(*b.lat * kRad) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
+  const double h =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(*a.lat * kRad) * std::cos(*b.lat * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadius * std::asin(std::min(1.0, std::sqrt(h)));
 }
 
@@ -198,7 +198,8 @@ Place common_place(const std::vector<size_t>& members, const std::vector<Place>&
 double heat_index(const HeatInputs& in) {
   const double n = static_cast<double>(in.messages);
   const double u = static_cast<double>(std::min(in.residents, in.messages));
-  const double support = u + 0.5 * (n - u) + 0.1 * static_cast<double>(std::max<std::int64_t>(0, in.likes)) +
+  const double support = u + 0.5 * (n - u) +
+                         0.1 * static_cast<double>(std::max<std::int64_t>(0, in.likes)) +
                          0.05 * static_cast<double>(std::max<std::int64_t>(0, in.dislikes));
   const double span = std::max(0.0, in.span_days);
   const double density = n / std::max(1.0, span);
@@ -235,21 +236,24 @@ std::vector<HotIssue> find_hot_issues(std::span<const Message> messages,
       const Where w = where(ma, places[a], mb, places[b]);
       if (w == Where::kConflict) continue;
       const double need = w == Where::kSame ? options.same_place_min : options.no_place_min;
-      if (cosine(index.vectors[a], index.vectors[b]) >= need) groups.join(static_cast<std::uint32_t>(a), b);
+      if (cosine(index.vectors[a], index.vectors[b]) >= need)
+        groups.join(static_cast<std::uint32_t>(a), b);
     }
     touched.clear();
   }
   if (options.progress) options.progress(n, n);
 
   std::unordered_map<std::uint32_t, std::vector<size_t>> components;
-  for (size_t m = 0; m < n; ++m) components[groups.find(static_cast<std::uint32_t>(m))].push_back(m);
+  for (size_t m = 0; m < n; ++m)
+    components[groups.find(static_cast<std::uint32_t>(m))].push_back(m);
 
   std::vector<HotIssue> issues;
   for (auto& [root, members] : components) {
     if (members.size() < std::max<size_t>(1, options.min_messages)) continue;
     HotIssue issue;
     std::stable_sort(members.begin(), members.end(), [&](size_t x, size_t y) {
-      const Timestamp tx = messages[x].time.value_or(INT64_MAX), ty = messages[y].time.value_or(INT64_MAX);
+      const Timestamp tx = messages[x].time.value_or(INT64_MAX),
+                      ty = messages[y].time.value_or(INT64_MAX);
       return tx < ty;
     });
     std::vector<std::string> users;
@@ -269,7 +273,8 @@ std::vector<HotIssue> find_hot_issues(std::span<const Message> messages,
     }
     std::sort(users.begin(), users.end());
     issue.inputs.messages = members.size();
-    issue.inputs.residents = static_cast<size_t>(std::unique(users.begin(), users.end()) - users.begin()) + anonymous;
+    issue.inputs.residents =
+        static_cast<size_t>(std::unique(users.begin(), users.end()) - users.begin()) + anonymous;
     if (issue.first)
       issue.inputs.span_days = static_cast<double>(*issue.last - *issue.first) / kMillisPerDay;
     issue.heat = heat_index(issue.inputs);

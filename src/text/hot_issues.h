@@ -29,7 +29,7 @@ struct Message {
   std::int64_t likes = 0;
   std::int64_t dislikes = 0;
   std::optional<double> lat, lon;  // both or neither
-  std::string area;                // an area code known from elsewhere (a case's grid); may be empty
+  std::string area;  // an area code known from elsewhere (a case's grid); may be empty
 };
 
 // Local China time in the forms of the contest data and of ISO: `2019/1/8 11:43:02`,
@@ -52,12 +52,12 @@ struct Place {
 Place extract_place(std::string_view title, std::string_view text);
 
 struct HotIssueOptions {
-  int window_days = 45;             // two messages link only when at most this far apart
-  double same_place_min = 0.12;     // text cosine needed when both name the same place
-  double no_place_min = 0.42;       // text cosine needed when either names no place
-  std::size_t min_messages = 2;     // smaller groups are not issues
-  std::size_t top = 5;              // issues returned (0: all)
-  std::size_t max_df_percent = 5;   // n-grams in more than this share (and 50) of messages link none
+  int window_days = 45;            // two messages link only when at most this far apart
+  double same_place_min = 0.12;    // text cosine needed when both name the same place
+  double no_place_min = 0.42;      // text cosine needed when either names no place
+  std::size_t min_messages = 2;    // smaller groups are not issues
+  std::size_t top = 5;             // issues returned (0: all)
+  std::size_t max_df_percent = 5;  // n-grams in more than this share (and 50) of messages link none
   // Called now and then with (messages done, total) while linking; may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
 };
@@ -80,14 +80,14 @@ struct HeatInputs {
 double heat_index(const HeatInputs& in);
 
 struct HotIssue {
-  int rank = 0;                        // 1 = hottest
+  int rank = 0;  // 1 = hottest
   double heat = 0;
-  std::vector<std::size_t> members;    // indexes into the input, in time order
-  std::size_t representative = 0;      // index of the message most like the others
+  std::vector<std::size_t> members;  // indexes into the input, in time order
+  std::size_t representative = 0;    // index of the message most like the others
   HeatInputs inputs;
   std::optional<Timestamp> first, last;
-  Place place;                         // the most common place among the members
-  std::string description;             // the representative message's title
+  Place place;              // the most common place among the members
+  std::string description;  // the representative message's title
 };
 
 // Groups the messages and returns the hottest issues, hottest first (ties: more messages, then

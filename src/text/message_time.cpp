@@ -23,7 +23,8 @@ std::optional<int> number(std::string_view s, size_t& i, size_t max_digits) {
 
 std::optional<Timestamp> parse_local_time(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   if (s.empty()) return std::nullopt;
   if (s.find('T') != std::string_view::npos) return parse_rfc3339(s);
   size_t i = 0;
@@ -54,14 +55,14 @@ std::optional<Timestamp> parse_local_time(std::string_view s) {
     }
     if (i != s.size() || h > 23 || m > 59 || sec > 60) return std::nullopt;
   }
-  const std::int64_t days = days_from_civil(*year, static_cast<unsigned>(*month),
-                                            static_cast<unsigned>(*day));
+  const std::int64_t days =
+      days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day));
   int y2 = 0;
   unsigned m2 = 0, d2 = 0;
   civil_from_days(days, y2, m2, d2);
   if (d2 != static_cast<unsigned>(*day)) return std::nullopt;  // 2019/2/30
-  return days * kMillisPerDay + h * kMillisPerHour + m * kMillisPerMinute +
-         sec * kMillisPerSecond - kChinaOffsetMillis;
+  return days * kMillisPerDay + h * kMillisPerHour + m * kMillisPerMinute + sec * kMillisPerSecond -
+         kChinaOffsetMillis;
 }
 
 std::string format_local_date(Timestamp t) {

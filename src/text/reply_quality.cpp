@@ -1,5 +1,6 @@
 // Reply quality: lexical evidence only (shared words, set phrases of official replies, citations),
-// so a score is explainable to the official who wrote the reply: each missing piece is a weak point.
+// so a score is explainable to the official who wrote the reply: each missing piece is a weak
+// point.
 #include "text/reply_quality.h"
 
 #include <algorithm>
@@ -17,17 +18,17 @@ namespace {
 
 // Words of every message and every reply that say nothing about the subject.
 constexpr std::array<std::string_view, 40> kStopWords = {
-    "您好", "你好", "我们", "你们", "他们", "问题", "情况", "反映", "希望", "请问", "领导", "有关",
-    "部门", "相关", "谢谢", "感谢", "没有", "一个", "这个", "那个", "什么", "现在", "已经", "可以",
-    "进行", "如何", "怎么", "是否", "为什么", "目前", "非常", "这样", "还是", "但是", "因为", "所以",
-    "如果", "以及", "网友", "留言"};
+    "您好", "你好", "我们", "你们", "他们", "问题", "情况", "反映", "希望",   "请问",
+    "领导", "有关", "部门", "相关", "谢谢", "感谢", "没有", "一个", "这个",   "那个",
+    "什么", "现在", "已经", "可以", "进行", "如何", "怎么", "是否", "为什么", "目前",
+    "非常", "这样", "还是", "但是", "因为", "所以", "如果", "以及", "网友",   "留言"};
 
 constexpr std::array<std::string_view, 4> kGreetings = {"您好", "你好", "尊敬", "网友"};
-constexpr std::array<std::string_view, 7> kClosings = {"感谢", "谢谢", "此复", "特此答复",
+constexpr std::array<std::string_view, 7> kClosings = {"感谢", "谢谢",     "此复",      "特此答复",
                                                        "欢迎", "如有疑问", "理解和支持"};
 constexpr std::array<std::string_view, 16> kResults = {
-    "经调查", "经核实", "经查", "核查", "调查", "处理", "已经", "现已", "回复如下", "答复如下",
-    "解决", "安排", "整改", "落实", "将于", "计划"};
+    "经调查",   "经核实",   "经查", "核查", "调查", "处理", "已经", "现已",
+    "回复如下", "答复如下", "解决", "安排", "整改", "落实", "将于", "计划"};
 constexpr std::array<std::string_view, 6> kBasis = {"根据", "依据", "按照", "依照", "依法", "遵照"};
 constexpr std::array<std::string_view, 9> kRules = {"条例", "规定", "办法", "法律", "法规",
                                                     "政策", "文件", "标准", "细则"};
@@ -55,8 +56,8 @@ bool cites_article(std::string_view s) {
     while (i < s.size() && digits < 6) {
       size_t j = i;
       const char32_t c = utf8::next(s, j);
-      if (!((c >= U'0' && c <= U'9') || std::u32string_view(U"一二三四五六七八九十百零").find(c) !=
-                                              std::u32string_view::npos))
+      if (!((c >= U'0' && c <= U'9') ||
+            std::u32string_view(U"一二三四五六七八九十百零").find(c) != std::u32string_view::npos))
         break;
       i = j, ++digits;
     }
@@ -97,14 +98,14 @@ double relevance_of(const std::string& message, const std::string& reply) {
   std::unordered_map<std::string, int> counts;
   std::vector<std::string> order;
   for (auto& w : segment(message)) {
-    if (han_count(w) < 2 ||
-        std::find(kStopWords.begin(), kStopWords.end(), w) != kStopWords.end())
+    if (han_count(w) < 2 || std::find(kStopWords.begin(), kStopWords.end(), w) != kStopWords.end())
       continue;
     if (counts[w]++ == 0) order.push_back(w);
   }
   if (order.empty()) return reply.empty() ? 0 : 1;  // nothing to answer to: do not penalise
-  std::stable_sort(order.begin(), order.end(),
-                   [&](const std::string& a, const std::string& b) { return counts[a] > counts[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
+    return counts[a] > counts[b];
+  });
   if (order.size() > 25) order.resize(25);
   double total = 0, found = 0;
   for (const auto& w : order) {
@@ -166,8 +167,8 @@ ReplyQuality score_reply(const ReplyInput& in, const WorkCalendar* calendar) {
     q.timeliness = timeliness_of(*q.working_days);
   }
 
-  double weight = 0.3 + 0.25 + 0.2, sum = 0.3 * q.relevance + 0.25 * q.completeness +
-                                          0.2 * q.interpretability;
+  double weight = 0.3 + 0.25 + 0.2,
+         sum = 0.3 * q.relevance + 0.25 * q.completeness + 0.2 * q.interpretability;
   if (q.timeliness) weight += 0.25, sum += 0.25 * *q.timeliness;
   q.total = round3(sum / weight);
   q.relevance = round3(q.relevance);
@@ -178,20 +179,20 @@ ReplyQuality score_reply(const ReplyInput& in, const WorkCalendar* calendar) {
   if (q.relevance < 0.4)
     weak("off_topic", "答复与留言内容关联不足，未针对所反映的问题",
          "the reply shares little with the message: it does not address the problem raised");
-  if (han < 50)
-    weak("too_short", "答复过于简短", "the reply is very short");
+  if (han < 50) weak("too_short", "答复过于简短", "the reply is very short");
   if (results == 0)
     weak("no_result", "未说明调查或处理结果", "no investigation or handling result is stated");
   if (!greeting)
     weak("no_greeting", "缺少称呼问候（如“网友您好”）", "no greeting (such as 网友您好)");
   if (!closing)
-    weak("no_closing", "缺少结束语（如“感谢您的理解和支持”）", "no closing (such as 感谢您的理解和支持)");
+    weak("no_closing", "缺少结束语（如“感谢您的理解和支持”）",
+         "no closing (such as 感谢您的理解和支持)");
   if (!document && !basis && !rule)
     weak("no_basis", "未引用政策或法规依据", "no policy or legal basis is cited");
-  if (!reason)
-    weak("no_reason", "未解释原因", "no reasons are given");
+  if (!reason) weak("no_reason", "未解释原因", "no reasons are given");
   if (q.working_days && *q.working_days > 15)
-    weak("late", "答复超过15个工作日", "the reply came more than 15 working days after the message");
+    weak("late", "答复超过15个工作日",
+         "the reply came more than 15 working days after the message");
   return q;
 }
 

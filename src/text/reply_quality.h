@@ -20,11 +20,11 @@ struct WeakPoint {
 };
 
 struct ReplyQuality {
-  double relevance = 0;         // shared words and bigrams of message and reply, 0–1
-  double completeness = 0;      // greeting, substance, a result or an answer, closing, 0–1
+  double relevance = 0;     // shared words and bigrams of message and reply, 0–1
+  double completeness = 0;  // greeting, substance, a result or an answer, closing, 0–1
   double interpretability = 0;  // reasons, legal or policy basis (《…》, 根据, 条例, 第X条), 0–1
-  std::optional<double> timeliness;           // from working days; absent without both times
-  std::optional<std::int64_t> working_days;   // working days from message to reply
+  std::optional<double> timeliness;          // from working days; absent without both times
+  std::optional<std::int64_t> working_days;  // working days from message to reply
   double total = 0;  // weighted mean of the parts present (weights 0.3/0.25/0.2/0.25)
   std::vector<WeakPoint> weak_points;  // in a fixed order; empty for a good reply
 };

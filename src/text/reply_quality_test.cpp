@@ -14,8 +14,10 @@ constexpr std::string_view kMessage =
     "一直不怎么动工，对当地的交通和店面的生意带来很大影响，请问什么时候能修好？";
 
 constexpr std::string_view kGoodReply =
-    "网友您好！针对您反映A3区潇楚南路洋湖段道路一直没修好的问题，洋湖街道高度重视，立即组织调查处理，"
-    "现回复如下：经核实，潇楚南路为城市次干道工程，由于原路基土质较差需整体换填，且需先处理管线和排水渠道，"
+    "网友您好！针对您反映A3区潇楚南路洋湖段道路一直没修好的问题，洋湖街道高度重视，立即组织调查处理"
+    "，"
+    "现回复如下：经核实，潇楚南路为城市次干道工程，由于原路基土质较差需整体换填，且需先处理管线和排"
+    "水渠道，"
     "施工周期较长。根据《城市道路管理条例》第十二条的规定，施工单位应当按照批准的期限完成施工。"
     "目前该项目已完成大部分土方及排水施工，预计今年8月底完工通车，届时交通和店面生意将恢复正常。"
     "感谢您对我们工作的理解和支持。";
@@ -40,7 +42,8 @@ TEST(ReplyQuality, AGoodReplyScoresHigherThanAOneLiner) {
     EXPECT_LE(v, 1);
   }
   EXPECT_FALSE(good.timeliness);  // no times given
-  for (auto code : {"too_short", "no_greeting", "no_closing", "no_basis", "no_reason", "off_topic", "no_result"})
+  for (auto code : {"too_short", "no_greeting", "no_closing", "no_basis", "no_reason", "off_topic",
+                    "no_result"})
     EXPECT_TRUE(has(bad, code)) << code;
   for (const auto& w : bad.weak_points) {
     EXPECT_FALSE(w.zh.empty());
@@ -55,10 +58,13 @@ TEST(ReplyQuality, EachWeakPointFollowsItsCause) {
     return r;
   };
   EXPECT_TRUE(has(score_reply({kMessage, without("网友您好！")}), "no_greeting"));
-  EXPECT_TRUE(has(score_reply({kMessage, without("感谢您对我们工作的理解和支持。")}), "no_closing"));
-  const std::string no_basis = without("根据《城市道路管理条例》第十二条的规定，施工单位应当按照批准的期限完成施工。");
+  EXPECT_TRUE(
+      has(score_reply({kMessage, without("感谢您对我们工作的理解和支持。")}), "no_closing"));
+  const std::string no_basis =
+      without("根据《城市道路管理条例》第十二条的规定，施工单位应当按照批准的期限完成施工。");
   EXPECT_TRUE(has(score_reply({kMessage, no_basis}), "no_basis"));
-  EXPECT_LT(score_reply({kMessage, no_basis}).interpretability, score_reply({kMessage, kGoodReply}).interpretability);
+  EXPECT_LT(score_reply({kMessage, no_basis}).interpretability,
+            score_reply({kMessage, kGoodReply}).interpretability);
   EXPECT_TRUE(has(score_reply({kMessage, without("由于")}), "no_reason"));
   // A long, polite reply about something else is off topic.
   const auto other = score_reply(
