@@ -17,84 +17,92 @@ namespace {
 using Vector = std::vector<std::pair<std::uint32_t, float>>;  // (feature, weight), sorted
 
 // Bigrams of Han characters and Latin letters, within runs of them (punctuation, digits and
-// spaces separate runs, so "3栋" and "2019年" add nothing). The masked codes are blanked first.
-void add_bigrams(std::string_view text, int weight, std::unordered_map<std::string, int>& counts) {
-  std::u32string run;
-  auto flush = [&] {
-    for (size_t i = 0; i + 1 < run.size(); ++i) {
-      std::string g;
-      utf8::append(g, run[i]);
-      utf8::append(g, run[i + 1]);
-      counts[g] += weight;
+// spaces separate runs, so "3栋" and "2019年" add nothing), interned as feature ids. The masked
+// codes' capital letters (A5区) never form bigrams: thousands of unrelated messages share them.
+class BigramCounter {
+ public:
+  void add(std::string_view text, int weight, std::unordered_map<std::uint32_t, int>& counts) {
+    std::u32string run;
+    std::string g;
+    auto flush = [&] {
+      for (size_t i = 0; i + 1 < run.size(); ++i) {
+        g.clear();
+        utf8::append(g, run[i]);
+        utf8::append(g, run[i + 1]);
+        auto [it, added] = ids_.try_emplace(g, static_cast<std::uint32_t>(ids_.size()));
+        counts[it->second] += weight;
+      }
+      run.clear();
+    };
+    const std::string n = normalize(text);
+    for (size_t i = 0; i < n.size();) {
+      const char32_t c = utf8::next(n, i);
+      if (utf8::is_han(c) || (c >= U'a' && c <= U'z'))
+        run.push_back(c);
+      else
+        flush();
     }
-    run.clear();
-  };
-  const std::string n = normalize(text);
-  for (size_t i = 0; i < n.size();) {
-    const char32_t c = utf8::next(n, i);
-    const bool letter = (c >= U'a' && c <= U'z');
-    if (utf8::is_han(c) || letter)
-      run.push_back(c);
-    else
-      flush();
+    flush();
   }
-  flush();
-}
+  size_t size() const { return ids_.size(); }
 
-std::string strip_codes(std::string_view s) {
-  // Masked codes (A5区) are shared by thousands of unrelated messages: drop their letters so they
-  // form no bigrams, and lower-case the rest.
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c >= 'A' && c <= 'Z') {
-      out.push_back(' ');
-      continue;
-    }
-    out.push_back(c);
-  }
-  return out;
-}
+ private:
+  std::unordered_map<std::string, std::uint32_t> ids_;
+};
 
+// Messages are indexed in time order (untimed ones last), so the messages within the window of
+// one are a contiguous run of each posting list.
 struct Index {
-  std::vector<Vector> vectors;                       // unit length
-  std::vector<std::vector<std::uint32_t>> postings;  // rare features only: messages holding them
+  std::vector<size_t> order;                         // position → message index
+  std::vector<size_t> position;                      // message index → position
+  std::vector<std::optional<Timestamp>> time;        // by position
+  std::vector<Vector> vectors;                       // by position; unit length
+  std::vector<std::vector<std::uint32_t>> postings;  // rare features only: positions holding them
 };
 
 Index build_index(std::span<const Message> messages, std::size_t max_df_percent) {
-  std::unordered_map<std::string, std::uint32_t> ids;
-  std::vector<std::unordered_map<std::string, int>> counts(messages.size());
+  Index index;
+  const size_t count = messages.size();
+  index.order.resize(count);
+  std::iota(index.order.begin(), index.order.end(), size_t{0});
+  std::stable_sort(index.order.begin(), index.order.end(), [&](size_t x, size_t y) {
+    return messages[x].time.value_or(INT64_MAX) < messages[y].time.value_or(INT64_MAX);
+  });
+  index.position.resize(count);
+  for (size_t pos = 0; pos < count; ++pos) index.position[index.order[pos]] = pos;
+  BigramCounter bigrams;
+  std::vector<std::vector<std::pair<std::uint32_t, int>>> counts(count);
   std::vector<std::uint32_t> df;
-  for (size_t m = 0; m < messages.size(); ++m) {
-    add_bigrams(strip_codes(messages[m].title), 2, counts[m]);
-    const std::string_view body = messages[m].text;
-    add_bigrams(strip_codes(body.substr(0, std::min<size_t>(body.size(), 1500))), 1, counts[m]);
-    for (const auto& [g, c] : counts[m]) {
-      auto [it, added] = ids.try_emplace(g, static_cast<std::uint32_t>(df.size()));
-      if (added) df.push_back(0);
-      ++df[it->second];
-    }
+  std::unordered_map<std::uint32_t, int> one;
+  for (size_t pos = 0; pos < count; ++pos) {
+    const Message& m = messages[index.order[pos]];
+    index.time.push_back(m.time);
+    one.clear();
+    bigrams.add(m.title, 2, one);
+    bigrams.add(std::string_view(m.text).substr(0, std::min<size_t>(m.text.size(), 1500)), 1, one);
+    df.resize(bigrams.size(), 0);
+    for (const auto& [f, c] : one) ++df[f];
+    counts[pos].assign(one.begin(), one.end());
   }
-  const double n = static_cast<double>(messages.size());
+  const double n = static_cast<double>(count);
   const std::uint32_t max_df =
       std::max<std::uint32_t>(50, static_cast<std::uint32_t>(n * max_df_percent / 100.0));
-  Index index;
-  index.vectors.resize(messages.size());
+  index.vectors.resize(count);
   index.postings.resize(df.size());
-  for (size_t m = 0; m < messages.size(); ++m) {
-    Vector& v = index.vectors[m];
+  for (size_t pos = 0; pos < count; ++pos) {
+    Vector& v = index.vectors[pos];
     double norm = 0;
-    for (const auto& [g, c] : counts[m]) {
-      const std::uint32_t f = ids[g];
+    for (const auto& [f, c] : counts[pos]) {
       const double w = (1 + std::log(static_cast<double>(c))) * std::log(1 + n / df[f]);
       v.emplace_back(f, static_cast<float>(w));
       norm += w * w;
     }
+    std::vector<std::pair<std::uint32_t, int>>().swap(counts[pos]);
     std::sort(v.begin(), v.end());
     norm = std::sqrt(norm);
     for (auto& [f, w] : v) {
       if (norm > 0) w = static_cast<float>(w / norm);
-      if (df[f] >= 2 && df[f] <= max_df) index.postings[f].push_back(static_cast<std::uint32_t>(m));
+      if (df[f] >= 2 && df[f] <= max_df) index.postings[f].push_back(static_cast<std::uint32_t>(pos));
     }
   }
   return index;
@@ -169,7 +177,9 @@ size_t representative(const std::vector<size_t>& members, const Index& index) {
   for (size_t i = 0; i < n; ++i) {
     double sum = 0;
     for (size_t j = 0; j < n; ++j)
-      if (i != j) sum += cosine(index.vectors[members[i]], index.vectors[members[j]]);
+      if (i != j)
+        sum += cosine(index.vectors[index.position[members[i]]],
+                      index.vectors[index.position[members[j]]]);
     if (sum > best_sum) best_sum = sum, best = members[i];
   }
   return best;
@@ -217,27 +227,36 @@ std::vector<HotIssue> find_hot_issues(std::span<const Message> messages,
   const std::int64_t window = static_cast<std::int64_t>(options.window_days) * kMillisPerDay;
 
   UnionFind groups(n);
-  std::vector<float> shared(n, 0);
+  std::vector<char> seen(n, 0);
   std::vector<std::uint32_t> touched;
+  // Positions from here on are in time order, untimed messages after every timed one.
+  const size_t first_untimed = static_cast<size_t>(
+      std::find_if(index.time.begin(), index.time.end(), [](const auto& t) { return !t; }) -
+      index.time.begin());
   for (size_t a = 0; a < n; ++a) {
     if (options.progress && a % 500 == 0) options.progress(a, n);
-    // Candidates: later messages sharing rare bigrams with this one.
-    for (const auto& [f, w] : index.vectors[a])
-      for (std::uint32_t b : index.postings[f]) {
-        if (b <= a) continue;
-        if (shared[b] == 0) touched.push_back(b);
-        shared[b] += w;
+    // Candidates: later messages within the window sharing a rare bigram with this one.
+    for (const auto& [f, w] : index.vectors[a]) {
+      const auto& list = index.postings[f];
+      for (auto it = std::upper_bound(list.begin(), list.end(), a); it != list.end(); ++it) {
+        const std::uint32_t b = *it;
+        if (index.time[a] && index.time[b] && *index.time[b] - *index.time[a] > window) {
+          // Past the window: only untimed messages, at the end, remain candidates.
+          it = std::lower_bound(it, list.end(), first_untimed);
+          if (it == list.end()) break;
+        }
+        if (!seen[*it]) seen[*it] = 1, touched.push_back(*it);
       }
+    }
+    const size_t ma = index.order[a];
     for (std::uint32_t b : touched) {
-      shared[b] = 0;
-      const Message& ma = messages[a];
-      const Message& mb = messages[b];
-      if (ma.time && mb.time && std::llabs(*ma.time - *mb.time) > window) continue;
-      const Where w = where(ma, places[a], mb, places[b]);
+      seen[b] = 0;
+      const size_t mb = index.order[b];
+      const Where w = where(messages[ma], places[ma], messages[mb], places[mb]);
       if (w == Where::kConflict) continue;
       const double need = w == Where::kSame ? options.same_place_min : options.no_place_min;
       if (cosine(index.vectors[a], index.vectors[b]) >= need)
-        groups.join(static_cast<std::uint32_t>(a), b);
+        groups.join(static_cast<std::uint32_t>(ma), static_cast<std::uint32_t>(mb));
     }
     touched.clear();
   }
