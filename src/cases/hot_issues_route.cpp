@@ -13,9 +13,10 @@ namespace json = boost::json;
 
 namespace {
 
-// Cases read for one answer at most: the newest in the window. Enough for a district's month; a
-// city-wide year should narrow the window.
-constexpr std::size_t kMaxCases = 20000;
+// Cases read for one answer at most: the newest in the window (about 2 s of clustering on one
+// core; see bench/RESULTS.md). Enough for a district's month; a city-wide year should narrow the
+// window (the answer says `truncated`).
+constexpr std::size_t kMaxCases = 5000;
 
 Result<std::optional<Timestamp>> time_query(const http::RequestContext& ctx, const char* name) {
   auto v = ctx.query(name);
