@@ -30,18 +30,18 @@ constexpr std::array kSuffixes = {
 };
 
 // Words that end like a place but name none, and words that never start a place name.
-constexpr std::array<std::u32string_view, 28> kGeneric = {
-    U"道路", U"马路", U"公路", U"线路", U"思路", U"出路", U"铁路", U"网路", U"套路", U"一路",
-    U"农村", U"乡村", U"城乡", U"城镇", U"乡镇", U"村镇", U"下乡", U"小组", U"班组", U"机组",
-    U"全村", U"本村", U"该村", U"我村", U"本组", U"各组", U"老街", U"上街"};
-constexpr std::array<std::u32string_view, 70> kStop = {
-    U"反映", U"关于", U"投诉", U"咨询", U"请求", U"建议", U"举报",   U"希望",  U"要求", U"我们",
-    U"我",   U"本",   U"该",   U"的",   U"在",   U"位于", U"住在",   U"对",    U"和",   U"与",
-    U"及",   U"附近", U"周边", U"旁",   U"门口", U"一个", U"这个",   U"哪个",  U"请问", U"整个",
-    U"所有", U"多个", U"各",   U"无",   U"有",   U"是",   U"从",     U"到",    U"向",   U"给",
-    U"了",   U"被",   U"把",   U"又",   U"还",   U"都",   U"市",     U"区",    U"县",   U"省",
-    U"西地", U"我家", U"正在", U"这些", U"那些", U"紧挨", U"靠近",   U"旁边",  U"隔壁", U"对面",
-    U"修建", U"建设", U"开发", U"强烈", U"严重", U"居住", U"小区内", U"我们的"};
+constexpr auto kGeneric = std::to_array<std::u32string_view>(
+    {U"道路", U"马路", U"公路", U"线路", U"思路", U"出路", U"铁路", U"网路", U"套路", U"一路",
+     U"农村", U"乡村", U"城乡", U"城镇", U"乡镇", U"村镇", U"下乡", U"小组", U"班组", U"机组",
+     U"全村", U"本村", U"该村", U"我村", U"本组", U"各组", U"老街", U"上街"});
+constexpr auto kStop = std::to_array<std::u32string_view>(
+    {U"反映", U"关于", U"投诉", U"咨询", U"请求", U"建议", U"举报",   U"希望",  U"要求", U"我们",
+     U"我",   U"本",   U"该",   U"的",   U"在",   U"位于", U"住在",   U"对",    U"和",   U"与",
+     U"及",   U"附近", U"周边", U"旁",   U"门口", U"一个", U"这个",   U"哪个",  U"请问", U"整个",
+     U"所有", U"多个", U"各",   U"无",   U"有",   U"是",   U"从",     U"到",    U"向",   U"给",
+     U"了",   U"被",   U"把",   U"又",   U"还",   U"都",   U"市",     U"区",    U"县",   U"省",
+     U"西地", U"我家", U"正在", U"这些", U"那些", U"紧挨", U"靠近",   U"旁边",  U"隔壁", U"对面",
+     U"修建", U"建设", U"开发", U"强烈", U"严重", U"居住", U"小区内", U"我们的"});
 
 std::u32string decode(std::string_view s) {
   std::u32string out;

@@ -17,23 +17,24 @@ namespace civicgrid::text {
 namespace {
 
 // Words of every message and every reply that say nothing about the subject.
-constexpr std::array<std::string_view, 40> kStopWords = {
-    "您好", "你好", "我们", "你们", "他们", "问题", "情况", "反映", "希望",   "请问",
-    "领导", "有关", "部门", "相关", "谢谢", "感谢", "没有", "一个", "这个",   "那个",
-    "什么", "现在", "已经", "可以", "进行", "如何", "怎么", "是否", "为什么", "目前",
-    "非常", "这样", "还是", "但是", "因为", "所以", "如果", "以及", "网友",   "留言"};
+constexpr auto kStopWords = std::to_array<std::string_view>(
+    {"您好", "你好", "我们", "你们", "他们", "问题", "情况", "反映", "希望",   "请问",
+     "领导", "有关", "部门", "相关", "谢谢", "感谢", "没有", "一个", "这个",   "那个",
+     "什么", "现在", "已经", "可以", "进行", "如何", "怎么", "是否", "为什么", "目前",
+     "非常", "这样", "还是", "但是", "因为", "所以", "如果", "以及", "网友",   "留言"});
 
-constexpr std::array<std::string_view, 4> kGreetings = {"您好", "你好", "尊敬", "网友"};
-constexpr std::array<std::string_view, 7> kClosings = {"感谢", "谢谢",     "此复",      "特此答复",
-                                                       "欢迎", "如有疑问", "理解和支持"};
-constexpr std::array<std::string_view, 16> kResults = {
-    "经调查",   "经核实",   "经查", "核查", "调查", "处理", "已经", "现已",
-    "回复如下", "答复如下", "解决", "安排", "整改", "落实", "将于", "计划"};
-constexpr std::array<std::string_view, 6> kBasis = {"根据", "依据", "按照", "依照", "依法", "遵照"};
-constexpr std::array<std::string_view, 9> kRules = {"条例", "规定", "办法", "法律", "法规",
-                                                    "政策", "文件", "标准", "细则"};
-constexpr std::array<std::string_view, 7> kReasons = {"因为", "由于", "原因", "因此",
-                                                      "所以", "鉴于", "是因"};
+constexpr auto kGreetings = std::to_array<std::string_view>({"您好", "你好", "尊敬", "网友"});
+constexpr auto kClosings = std::to_array<std::string_view>(
+    {"感谢", "谢谢", "此复", "特此答复", "欢迎", "如有疑问", "理解和支持"});
+constexpr auto kResults = std::to_array<std::string_view>(
+    {"经调查", "经核实", "经查", "核查", "调查", "处理", "已经", "现已", "回复如下", "答复如下",
+     "解决", "安排", "整改", "落实", "将于", "计划"});
+constexpr auto kBasis =
+    std::to_array<std::string_view>({"根据", "依据", "按照", "依照", "依法", "遵照"});
+constexpr auto kRules = std::to_array<std::string_view>(
+    {"条例", "规定", "办法", "法律", "法规", "政策", "文件", "标准", "细则"});
+constexpr auto kReasons =
+    std::to_array<std::string_view>({"因为", "由于", "原因", "因此", "所以", "鉴于", "是因"});
 
 template <size_t N>
 int count_present(std::string_view text, const std::array<std::string_view, N>& phrases) {
