@@ -12,6 +12,7 @@
 #include "http/request_context.h"
 #include "identity/routes.h"
 #include "text/routes.h"
+#include "text/reply_quality_route.h"
 #include "store/migration.h"
 
 namespace civicgrid::app {
@@ -124,6 +125,7 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
   audit::register_routes(router, *audit_);
   cases::register_routes(router, *cases_);
   register_text_routes(router);
+  text::register_reply_quality_route(router, calendar_);
   open311::register_routes(router, *open311_);
   if (auto n = analytics_->load(); !n)
     throw std::runtime_error("analytics: cannot build the statistics cube: " +

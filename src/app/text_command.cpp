@@ -193,6 +193,7 @@ void add_text_commands(CLI::App& cli, int& exit_code) {
   auto* redact_cmd = text->add_subcommand(
       "redact", "去除个人信息（标准输入 → 标准输出）/ remove personal data, stdin → stdout");
   redact_cmd->callback([&exit_code] { exit_code = redact(); });
+  add_text_hot_reply_commands(*text, exit_code);
 }
 
 }  // namespace civicgrid::app

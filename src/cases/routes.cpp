@@ -7,6 +7,7 @@
 #include "cases/similar_routes.h"
 #include "core/json_fields.h"
 #include "http/request_context.h"
+#include "text/reply_quality_route.h"
 #include "text/routes.h"
 
 namespace civicgrid::cases {
@@ -217,7 +218,11 @@ Result<Response> act(CaseService& svc, RequestContext& ctx) {
   auto d = svc.act(*id, *action, args, ctx.principal(), version, audit_entry(ctx));
   if (!d) return fail(d.error());
   audited_in_transaction(ctx, "case." + std::string(name(*action)), *id);
-  return Response::json(detail_json(svc, *d, ctx.principal())).with_header("ETag", std::to_string(d->c.version));
+  json::object o = detail_json(svc, *d, ctx.principal());
+  if (*action == Action::kHandle)  // advice for the reply just written; never blocks the action
+    o["reply_quality"] = text::reply_quality_json(text::score_reply(
+        {d->c.title + "\n" + d->c.description, d->c.reply, d->c.created_at, svc.clock().now()}, &svc.calendar()));
+  return Response::json(o).with_header("ETag", std::to_string(d->c.version));
 }
 
 Result<Response> categories(CaseService& svc, RequestContext& ctx) {
@@ -331,6 +336,7 @@ void register_routes(http::Router& router, CaseService& svc) {
   router.add({Method::kGet, "/api/v1/cases", staff, bind(list)});
   router.add({Method::kGet, "/api/v1/cases/{id}", staff, bind(get)});
   router.add({Method::kGet, "/api/v1/cases/{id}/similar", staff, bind(get_similar)});
+  register_hot_issue_routes(router, svc);
   router.add({Method::kPost, "/api/v1/cases/{id}/{action}", staff, bind(act)});
   router.add({Method::kPost, "/api/v1/cases/overdue/sweep", Access::roles_only({Role::kDispatcher, Role::kAdmin}),
               [&svc](RequestContext& ctx) -> Result<Response> {

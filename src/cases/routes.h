@@ -9,5 +9,7 @@
 namespace civicgrid::cases {
 
 void register_routes(http::Router& router, CaseService& service);
+// GET /api/v1/cases/hot-issues (hot_issues_route.cpp); called by register_routes.
+void register_hot_issue_routes(http::Router& router, CaseService& service);
 
 }  // namespace civicgrid::cases
