@@ -71,9 +71,9 @@ int train(const TextOptions& o) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (auto ok = (*model)->save(o.output); !ok) return report(ok.error());
-  std::cout << "trained on " << examples->size() << " examples, " << (*model)->labels().size()
-            << " labels in " << fixed(seconds, 2) << " s; recipe " << (*model)->recipe()
-            << "; written to " << o.output << "\n";
+  std::cout << "trained on " << examples->size() << " examples + " << supplements->size()
+            << " supplements, " << (*model)->labels().size() << " labels in " << fixed(seconds, 2)
+            << " s; recipe " << (*model)->recipe() << "; written to " << o.output << "\n";
   return 0;
 }
 
