@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The text classifier on data/text/titles_train.csv, on one core (taskset -c 0 when available):
-#   1. stratified 5-fold cross-validation of the shipped recipe (seed 1): macro-F1, accuracy, the
+#   1. stratified 5-fold cross-validation of the shipped recipe (seeds 1 and 2) with the whole
+#      messages of data/text/messages_train.csv added to the training folds: macro-F1, accuracy, the
 #      per-class report and confusion matrix, training seconds per fold and titles classified per
 #      second (normalisation, features and model, one title at a time);
-#   2. training on the whole file (what the server does at start-up without data/text/model.bin);
+#   2. training on the titles and the messages (what the server does at start-up without
+#      data/text/model.bin);
 #   3. `text classify` over ten copies of the file: titles/s including CSV reading and writing.
 # With --variants, also every recipe of the "Text classification" table in bench/RESULTS.md.
 # Usage: bench/text_cv.sh [BUILD_DIR] [--variants]
@@ -13,17 +15,21 @@ build=${1:-build}
 variants=${2:-}
 bin="$build/civicgrid"
 data=data/text/titles_train.csv
+extra=data/text/messages_train.csv
 pin=()
 command -v taskset >/dev/null && pin=(taskset -c 0)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-echo "== 5-fold cross-validation of the shipped recipe (seed 1)"
-"${pin[@]}" "$bin" text cross-validate --input "$data" --folds 5 --seed 1
+for seed in 1 2; do
+  echo "== 5-fold cross-validation of the shipped recipe (seed $seed)"
+  "${pin[@]}" "$bin" text cross-validate --input "$data" --extra "$extra" --folds 5 --seed "$seed"
+  echo
+done
 
 echo
-echo "== training on all of $data"
-"${pin[@]}" "$bin" text train --input "$data" --output "$dir/model.bin"
+echo "== training on all of $data and $extra"
+"${pin[@]}" "$bin" text train --input "$data" --extra "$extra" --output "$dir/model.bin"
 ls -l "$dir/model.bin" | awk '{printf "model file: %.1f MB\n", $5 / 1e6}'
 
 echo
@@ -66,8 +72,27 @@ if [ "$variants" = "--variants" ]; then
     "svm:c1-3,nb=1,C=2+ft:c1-2,dim=50,epoch=30,lr=0.5"
     "svm:c1-3,nb=1,C=2+nb:c1-3"
     "svm:c1-3,nb=1,C=2,places=keep+svm:c1-3,nb=1,C=2,places=mask"
+    "svm:c1-3,nb=1,C=2,places=keep,T=3+bias:folds=4"
   )
   args=()
   for r in "${recipes[@]}"; do args+=(--recipe "$r"); done
   "${pin[@]}" "$bin" text cross-validate --input "$data" --folds 5 --seed 1 "${args[@]}"
+
+  echo
+  echo "== variants with the messages in the training folds (5-fold, seed 1)"
+  recipes=(
+    "svm:c1-3,nb=1,C=2,places=keep,T=3"
+    "svm:c1-3,nb=1,C=1,places=keep,T=3"
+    "svm:c1-3,nb=1,C=4,places=keep,T=3"
+    "svm:c1-3,nb=1,C=1,places=keep,T=3,balanced=1"
+    "svm:c1-3,nb=1,C=1,places=keep,T=3,w1"
+    "svm:c1-3,nb=1,C=2,places=keep,T=3,w1-2"
+    "svm:c1-3,nb=1,C=2,places=keep,T=3,c1-4"
+    "svm:c1-3,nb=1,C=2,places=keep,T=3,nbalpha=0.5"
+    "svm:c1-3,nb=1,C=2,places=keep,T=3+svm:c0,w1-2,nb=1,C=2,places=keep,T=3"
+    "svm:c1-3,nb=1,C=2,places=keep,T=3+lr:c1-3,w1,places=keep,epochs=30"
+  )
+  args=()
+  for r in "${recipes[@]}"; do args+=(--recipe "$r"); done
+  "${pin[@]}" "$bin" text cross-validate --input "$data" --extra "$extra" --folds 5 --seed 1 "${args[@]}"
 fi

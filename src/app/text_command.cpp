@@ -26,6 +26,7 @@ std::string fixed(double v, int digits) {
 
 struct TextOptions {
   std::string input, output, model, recipe;
+  std::string extra;  // CSV of supplements (label, title, text) for train and cross-validate
   std::string text_column = "title", label_column = "label";
   std::vector<std::string> recipes;
   int folds = 5;
@@ -43,6 +44,13 @@ Result<std::vector<text::Example>> read_examples(const TextOptions& o) {
   return examples;
 }
 
+Result<std::vector<text::Supplement>> read_supplements(const TextOptions& o) {
+  if (o.extra.empty()) return std::vector<text::Supplement>{};
+  auto table = text::read_csv_file(o.extra);
+  if (!table) return fail(table.error());
+  return text::supplements_from_csv(*table, "title", "text", "label");
+}
+
 // --model, or the shipped default model when it is not given.
 Result<std::shared_ptr<const text::Classifier>> model_for(const TextOptions& o) {
   if (o.model.empty()) return load_default_classifier();
@@ -54,16 +62,18 @@ Result<std::shared_ptr<const text::Classifier>> model_for(const TextOptions& o) 
 int train(const TextOptions& o) {
   auto examples = read_examples(o);
   if (!examples) return report(examples.error());
+  auto supplements = read_supplements(o);
+  if (!supplements) return report(supplements.error());
   const auto t0 = std::chrono::steady_clock::now();
-  auto model =
-      text::train_classifier(*examples, o.recipe.empty() ? text::default_recipe() : o.recipe);
+  auto model = text::train_classifier(*examples, *supplements,
+                                      o.recipe.empty() ? text::default_recipe() : o.recipe);
   if (!model) return report(model.error());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (auto ok = (*model)->save(o.output); !ok) return report(ok.error());
-  std::cout << "trained on " << examples->size() << " examples, " << (*model)->labels().size()
-            << " labels in " << fixed(seconds, 2) << " s; recipe " << (*model)->recipe()
-            << "; written to " << o.output << "\n";
+  std::cout << "trained on " << examples->size() << " examples + " << supplements->size()
+            << " supplements, " << (*model)->labels().size() << " labels in " << fixed(seconds, 2)
+            << " s; recipe " << (*model)->recipe() << "; written to " << o.output << "\n";
   return 0;
 }
 
@@ -116,12 +126,14 @@ int evaluate(const TextOptions& o) {
 int cross_validate(const TextOptions& o) {
   auto examples = read_examples(o);
   if (!examples) return report(examples.error());
+  auto supplements = read_supplements(o);
+  if (!supplements) return report(supplements.error());
   std::vector<std::string> recipes = o.recipes;
   if (recipes.empty()) recipes.emplace_back(text::default_recipe());
   std::cout << "examples " << examples->size() << ", " << o.folds << " folds, seed " << o.seed
             << "\n";
   for (const auto& recipe : recipes) {
-    auto cv = text::cross_validate(*examples, recipe, o.folds, o.seed);
+    auto cv = text::cross_validate(*examples, *supplements, recipe, o.folds, o.seed);
     if (!cv) return report(cv.error());
     double lo = 1, hi = 0;
     for (double f : cv->fold_macro_f1) lo = std::min(lo, f), hi = std::max(hi, f);
@@ -165,6 +177,8 @@ void add_text_commands(CLI::App& cli, int& exit_code) {
   columns(train_cmd, true);
   train_cmd->add_option("--output", o->output, "model file to write")->required();
   train_cmd->add_option("--recipe", o->recipe, "model recipe (default: the shipped model's)");
+  train_cmd->add_option("--extra", o->extra,
+                        "CSV of whole messages (label, title, text) to train on as well");
   train_cmd->callback([o, &exit_code] { exit_code = train(*o); });
 
   auto* classify_cmd = text->add_subcommand("classify", "批量分类 / classify every row");
@@ -188,6 +202,8 @@ void add_text_commands(CLI::App& cli, int& exit_code) {
   cv_cmd->add_option("--seed", o->seed, "seed of the fold assignment")->capture_default_str();
   cv_cmd->add_option("--recipe", o->recipes,
                      "model recipe (repeatable; default: the shipped model's)");
+  cv_cmd->add_option("--extra", o->extra,
+                     "CSV of whole messages (label, title, text) added to the training folds");
   cv_cmd->callback([o, &exit_code] { exit_code = cross_validate(*o); });
 
   auto* redact_cmd = text->add_subcommand(

@@ -2,7 +2,9 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <unordered_map>
 
+#include "text/evaluation.h"
 #include "text/rng.h"
 #include "text/text.h"
 
@@ -21,6 +23,33 @@ std::string pad_left(const std::string& s, size_t width) {
 }
 
 }  // namespace
+
+std::vector<int> stratified_folds(std::span<const Example> examples, int folds,
+                                  std::uint64_t seed) {
+  std::map<std::string, std::vector<size_t>> by_label;
+  for (size_t i = 0; i < examples.size(); ++i) by_label[examples[i].label].push_back(i);
+  std::vector<int> fold_of(examples.size());
+  Rng rng(seed);
+  size_t dealt = 0;
+  for (auto& [label, idx] : by_label) {
+    rng.shuffle(idx);
+    for (size_t i : idx) fold_of[i] = static_cast<int>(dealt++ % static_cast<size_t>(folds));
+  }
+  return fold_of;
+}
+
+std::vector<int> supplement_folds(std::span<const Example> examples, std::span<const int> fold_of,
+                                  std::span<const Supplement> supplements) {
+  std::unordered_map<std::string_view, int> title_fold;
+  for (size_t i = 0; i < examples.size(); ++i) title_fold.emplace(examples[i].text, fold_of[i]);
+  std::vector<int> out;
+  out.reserve(supplements.size());
+  for (const auto& s : supplements) {
+    const auto it = title_fold.find(s.title);
+    out.push_back(it == title_fold.end() ? -1 : it->second);
+  }
+  return out;
+}
 
 Result<std::vector<Example>> examples_from_csv(const CsvTable& table, std::string_view text_column,
                                                std::string_view label_column) {
@@ -101,31 +130,49 @@ std::string format_evaluation(const Evaluation& e) {
   return out;
 }
 
+Result<std::vector<Supplement>> supplements_from_csv(const CsvTable& table,
+                                                     std::string_view title_column,
+                                                     std::string_view body_column,
+                                                     std::string_view label_column) {
+  auto t = table.column(title_column);
+  if (!t) return fail(t.error());
+  auto b = table.column(body_column);
+  if (!b) return fail(b.error());
+  auto l = table.column(label_column);
+  if (!l) return fail(l.error());
+  std::vector<Supplement> out;
+  out.reserve(table.rows.size());
+  for (const auto& row : table.rows)
+    if (!row[*b].empty() && !row[*l].empty())
+      out.push_back({row[*t], {row[*t] + "\n" + row[*b], row[*l]}});
+  return out;
+}
+
 Result<CrossValidation> cross_validate(std::span<const Example> examples, std::string_view recipe,
                                        int folds, std::uint64_t seed) {
+  return cross_validate(examples, {}, recipe, folds, seed);
+}
+
+Result<CrossValidation> cross_validate(std::span<const Example> examples,
+                                       std::span<const Supplement> supplements,
+                                       std::string_view recipe, int folds, std::uint64_t seed) {
   if (folds < 2) return fail(Error::invalid("folds", "折数至少为 2", "at least 2 folds"));
   if (examples.size() < static_cast<size_t>(folds))
     return fail(Error::invalid("input", "样本少于折数", "fewer examples than folds"));
-  // Stratified: each label's examples are shuffled and dealt round-robin to the folds.
-  std::map<std::string, std::vector<size_t>> by_label;
-  for (size_t i = 0; i < examples.size(); ++i) by_label[examples[i].label].push_back(i);
-  std::vector<int> fold_of(examples.size());
-  Rng rng(seed);
-  size_t dealt = 0;
-  for (auto& [label, idx] : by_label) {
-    rng.shuffle(idx);
-    for (size_t idx_pos = 0; idx_pos < idx.size(); ++idx_pos)
-      fold_of[idx[idx_pos]] = static_cast<int>(dealt++ % folds);
-  }
+  const std::vector<int> fold_of = stratified_folds(examples, folds, seed);
+  const std::vector<int> supplement_fold = supplement_folds(examples, fold_of, supplements);
   CrossValidation cv;
   std::vector<std::string> truth, predicted;
   using Clock = std::chrono::steady_clock;
   for (int f = 0; f < folds; ++f) {
     std::vector<Example> train, test;
+    std::vector<Supplement> train_supplements;
     for (size_t i = 0; i < examples.size(); ++i)
       (fold_of[i] == f ? test : train).push_back(examples[i]);
+    for (size_t i = 0; i < supplements.size(); ++i)
+      if (supplement_fold[i] != f) train_supplements.push_back(supplements[i]);
     const auto t0 = Clock::now();
-    auto model = train_classifier(train, recipe);
+    auto model = train_classifier(train, train_supplements, recipe);
     if (!model) return fail(model.error());
     const auto t1 = Clock::now();
     std::vector<std::string> fold_truth, fold_pred;

@@ -84,6 +84,11 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
   }
   double d = 0;
   if (!to_double(value, d)) return fail(bad(opt, "a number"));
+  if (m.kind == MemberSpec::Kind::kBias) {
+    if (key != "folds" || d < 2 || d > 10) return fail(bad(opt, "folds=2 … 10"));
+    m.bias_folds = static_cast<int>(d);
+    return {};
+  }
   const int i = static_cast<int>(d);
   auto& l = m.linear;
   auto& ft = m.fasttext;
@@ -145,18 +150,25 @@ Result<std::vector<MemberSpec>> parse_recipe(std::string_view recipe) {
       m.linear.temperature = 1.0;
     } else if (kind == "ft") {
       m.kind = MemberSpec::Kind::kFastText;
+    } else if (kind == "bias") {
+      m.kind = MemberSpec::Kind::kBias;
     } else {
-      return fail(bad(part, "member kind must be svm, lr, nb or ft"));
+      return fail(bad(part, "member kind must be svm, lr, nb, ft or bias"));
     }
     if (m.kind == MemberSpec::Kind::kLinear) m.features.char_max = 3;
     if (colon != std::string_view::npos)
       for (std::string_view opt : split(part.substr(colon + 1), ','))
         if (!opt.empty())
           if (auto ok = apply_option(m, opt); !ok) return fail(ok.error());
-    if (m.features.char_max == 0 && m.features.word_max == 0) return fail(bad(part, "no features"));
+    if (m.kind != MemberSpec::Kind::kBias && m.features.char_max == 0 && m.features.word_max == 0)
+      return fail(bad(part, "no features"));
     members.push_back(m);
   }
-  if (members.empty()) return fail(bad(recipe, "empty"));
+  size_t models = 0, steps = 0;
+  for (const auto& m : members) (m.kind == MemberSpec::Kind::kBias ? steps : models) += 1;
+  if (models == 0) return fail(bad(recipe, "no model member"));
+  if (steps > 1 || (steps == 1 && members.back().kind != MemberSpec::Kind::kBias))
+    return fail(bad(recipe, "at most one bias step, after the models"));
   return members;
 }
 

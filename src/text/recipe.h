@@ -15,12 +15,15 @@
 namespace civicgrid::text {
 
 struct MemberSpec {
-  enum class Kind { kLinear, kFastText };
+  // kBias is not a model but a step after them: per-class offsets tuned by an inner
+  // cross-validation of the other members (see train_classifier).
+  enum class Kind { kLinear, kFastText, kBias };
   Kind kind = Kind::kLinear;
   FeatureSpec features;
   LinearParams linear;
   FastTextParams fasttext;
   double weight = 1.0;  // share in the ensemble's averaged probabilities
+  int bias_folds = 4;   // kBias: folds of the inner cross-validation
 };
 
 // kInvalidArgument (field "recipe") naming the offending part.

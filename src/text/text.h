@@ -123,6 +123,13 @@ struct Example {
   std::string label;
 };
 
+// Extra training text tied to a title: the full text of a message whose title may itself be one of
+// the examples. Trained on, never scored.
+struct Supplement {
+  std::string title;  // ties it to the example whose text is this title
+  Example example;    // what is trained on: the message's title and body, and its label
+};
+
 // A trained model. Immutable once built, so predict() may run on many threads at once.
 class Classifier {
  public:
@@ -145,11 +152,17 @@ std::string_view default_recipe();
 // malformed recipe, fewer than two labels or no examples.
 Result<std::unique_ptr<Classifier>> train_classifier(std::span<const Example> examples,
                                                      std::string_view recipe);
+// As above, also trained on the supplements (see Supplement). A recipe ending in `+bias:folds=K`
+// adds per-class offsets tuned for macro-F1 by a K-fold cross-validation inside these examples.
+Result<std::unique_ptr<Classifier>> train_classifier(std::span<const Example> examples,
+                                                     std::span<const Supplement> supplements,
+                                                     std::string_view recipe);
 // kInvalidArgument when the file is missing, not a model, or from an incompatible version.
 Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path);
 
 // The default classifier shipped in `dir` (data/text): `dir`/model.bin when present, otherwise a
-// model trained with default_recipe() from `dir`/titles_train.csv (columns title, label).
+// model trained with default_recipe() from `dir`/titles_train.csv (columns title, label) and, when
+// present, the supplements in `dir`/messages_train.csv (columns label, title, text).
 Result<std::shared_ptr<const Classifier>> open_default_classifier(const std::string& dir);
 
 // Examples from a CSV table's text and label columns (rows with an empty text or label skipped).
@@ -188,6 +201,19 @@ struct CrossValidation {
 // Stratified k-fold cross-validation (folds drawn with `seed`).
 Result<CrossValidation> cross_validate(std::span<const Example> examples, std::string_view recipe,
                                        int folds, std::uint64_t seed);
+
+// Supplements from a CSV table with title, body and label columns (rows with an empty body or label
+// skipped). The example text is the title, a newline and the body.
+Result<std::vector<Supplement>> supplements_from_csv(const CsvTable& table,
+                                                     std::string_view title_column,
+                                                     std::string_view body_column,
+                                                     std::string_view label_column);
+
+// As above, each fold's model also trained on the supplements whose title is not an example of the
+// held-out fold, so no held-out title is ever seen in training, not even through its message.
+Result<CrossValidation> cross_validate(std::span<const Example> examples,
+                                       std::span<const Supplement> supplements,
+                                       std::string_view recipe, int folds, std::uint64_t seed);
 
 // ---------------------------------------------------------------------------------------------
 // Category suggestions (what the cases module shows staff)
