@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startServer, repoRoot } from './server.mjs';
+import { seed } from './seed.mjs';
 
 const shots = process.env.CIVICGRID_SCREENSHOTS || join(repoRoot, 'docs', 'screenshots');
 mkdirSync(shots, { recursive: true });
@@ -33,7 +34,7 @@ try {
     timezoneId: 'Asia/Shanghai',
   });
   const page = context.pages()[0] || (await context.newPage());
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(30000); // ctest runs the API tests alongside
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const url = (m.location() && m.location().url) || '';
@@ -46,6 +47,7 @@ try {
   const B = server.base;
   const shot = async (name) => {
     await page.waitForTimeout(600); // charts animate in
+    await page.waitForSelector('.el-message', { state: 'detached', timeout: 6000 }).catch(() => {});
     await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
   };
   const fill = (sel, v) => page.locator(sel).first().fill(v);
@@ -76,6 +78,9 @@ try {
     const num = async (sel) => Number((await page.locator(sel).innerText()).trim());
     return { total: await num('[data-test=kpi-total] .value'), closed: await num('[data-test=kpi-closed]') };
   }
+
+  step = 'seed';
+  await seed(B, server.passwords);
 
   step = 'cockpit before';
   await login('leader');
@@ -171,6 +176,7 @@ try {
   await page.locator('[data-test=ev-satisfaction] label').first().click();
   await page.click('[data-test=ev-send]');
   await page.waitForSelector('[data-test=evaluated]');
+  await page.waitForSelector('.el-message', { state: 'detached' });
   assert.equal((await page.locator('[data-test=track-status]').innerText()).trim(), '已办结');
   await shot('07-track-evaluated');
   await page.setViewportSize({ width: 1366, height: 900 });

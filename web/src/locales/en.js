@@ -80,7 +80,7 @@ export default {
     hotspot: 'Hotspot grids',
   },
   publicStats: { title: 'Open data', intro: 'Published cases (personal data removed), counted live.', byStatus: 'By status', byService: 'By category', total: 'Published cases' },
-  publicCases: { title: 'Published cases', service: 'Category', status: 'Status', requested: 'Submitted', description: 'Content', expected: 'Due', open: 'Open', closed: 'Closed' },
+  publicCases: { title: 'Published cases', intro: 'How appeals were handled, without personal data', service: 'Category', status: 'Status', requested: 'Submitted', description: 'Content', expected: 'Due', open: 'Open', closed: 'Closed' },
   departments: { title: 'Departments', intro: 'The departments that handle appeals', cases: 'Appeals handled' },
   validation: {
     required: 'Required', tooLong: 'Too long', describeMore: 'Please describe the problem in at least 5 characters', phone: 'Not a valid phone number',

@@ -80,7 +80,7 @@ export default {
     hotspot: '热点网格',
   },
   publicStats: { title: '数据公开', intro: '本平台公开办件数据（已去除个人信息），每次打开页面实时统计。', byStatus: '按状态', byService: '按类别', total: '公开办件数' },
-  publicCases: { title: '办件公示', service: '类别', status: '状态', requested: '提交时间', description: '内容', expected: '承诺时限', open: '办理中', closed: '已办结' },
+  publicCases: { title: '办件公示', intro: '公开的诉求办理情况，不含个人信息', service: '类别', status: '状态', requested: '提交时间', description: '内容', expected: '承诺时限', open: '办理中', closed: '已办结' },
   departments: { title: '部门风采', intro: '承担诉求办理的职能部门', cases: '承办诉求' },
   validation: {
     required: '必填', tooLong: '内容过长', describeMore: '请至少用 5 个字描述问题', phone: '电话号码格式不正确',
