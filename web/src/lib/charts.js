@@ -30,8 +30,8 @@ export function categoryOption(rows, nameOf, { top = 8, otherLabel = '其他' } 
   return {
     color: PALETTE,
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-    legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle' },
-    series: [{ type: 'pie', radius: ['40%', '70%'], center: ['35%', '50%'], label: { show: false }, data: head }],
+    legend: { type: 'scroll', bottom: 0 },
+    series: [{ type: 'pie', radius: ['38%', '65%'], center: ['50%', '45%'], label: { show: false }, data: head }],
   };
 }
 
@@ -50,8 +50,8 @@ export function ratesOption(rows, nameOf, labels) {
     color: PALETTE,
     tooltip: { trigger: 'axis', valueFormatter: (v) => (v === null ? '—' : v + '%') },
     legend: { top: 0 },
-    grid: { left: 40, right: 16, top: 32, bottom: 60 },
-    xAxis: { type: 'category', data: rows.map((r) => nameOf(unitCode(r.unit))), axisLabel: { interval: 0, rotate: rows.length > 5 ? 30 : 0 } },
+    grid: { left: 40, right: 16, top: 32, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: rows.map((r) => nameOf(unitCode(r.unit))), axisLabel: { interval: 0, rotate: rows.length > 3 ? 30 : 0, width: 100, overflow: 'truncate' } },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: ['response', 'resolution', 'satisfaction'].map((k) => ({
       name: labels[k],

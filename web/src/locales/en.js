@@ -1,8 +1,8 @@
 export default {
   app: { title: 'Minghu District Governance Platform', short: 'Civic Grid', subtitle: 'Appeals · Grids · Data' },
   nav: {
-    portal: 'Appeals', submit: 'Report a problem', track: 'Track', workbench: 'Workbench', cockpit: 'Cockpit',
-    publicStats: 'Open data', publicCases: 'Published cases', departments: 'Departments', login: 'Staff login', logout: 'Log out',
+    portal: 'Appeals', submit: 'Report', track: 'Track', workbench: 'Workbench', cockpit: 'Cockpit',
+    publicStats: 'Open data', publicCases: 'Cases', departments: 'Departments', login: 'Staff login', logout: 'Log out',
     language: '中文',
   },
   roles: { admin: 'Administrator', dispatcher: 'Dispatcher', department_handler: 'Department handler', grid_worker: 'Grid worker', leader: 'Leader', resident: 'Resident' },
@@ -77,7 +77,7 @@ export default {
     response: 'Response', resolution: 'Resolution', satisfaction: 'Satisfaction', composite: 'Score', trend: 'Trend',
     categories: 'Categories', map: 'Cases by grid', ratesDept: 'Rates by department', ratesStreet: 'Rates by street', league: 'Department league',
     rank: 'Rank', unit: 'Unit', volume: 'Cases', warnings: 'Warnings', noWarnings: 'No warnings', clickHint: 'Click a chart to see its cases',
-    hotspot: 'Hotspot grids',
+    hotspot: 'Hotspot grids', uncategorised: 'Not yet categorised',
   },
   publicStats: { title: 'Open data', intro: 'Published cases (personal data removed), counted live.', byStatus: 'By status', byService: 'By category', total: 'Published cases' },
   publicCases: { title: 'Published cases', intro: 'How appeals were handled, without personal data', service: 'Category', status: 'Status', requested: 'Submitted', description: 'Content', expected: 'Due', open: 'Open', closed: 'Closed' },

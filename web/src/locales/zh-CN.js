@@ -77,7 +77,7 @@ export default {
     response: '响应率', resolution: '解决率', satisfaction: '满意率', composite: '综合得分', trend: '诉求趋势',
     categories: '诉求分类', map: '网格热力分布', ratesDept: '部门三率', ratesStreet: '街道三率', league: '部门排行榜',
     rank: '排名', unit: '单位', volume: '件数', warnings: '预警', noWarnings: '暂无预警', clickHint: '点击图表查看对应案件',
-    hotspot: '热点网格',
+    hotspot: '热点网格', uncategorised: '未分类',
   },
   publicStats: { title: '数据公开', intro: '本平台公开办件数据（已去除个人信息），每次打开页面实时统计。', byStatus: '按状态', byService: '按类别', total: '公开办件数' },
   publicCases: { title: '办件公示', intro: '公开的诉求办理情况，不含个人信息', service: '类别', status: '状态', requested: '提交时间', description: '内容', expected: '承诺时限', open: '办理中', closed: '已办结' },
