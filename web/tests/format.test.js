@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatTime, deadlineText, percent, maskPhone, normalizeTrackingCode, statusTagType } from '../src/lib/format.js';
+import { formatTime, deadlineText, percent, maskPhone, normalizeTrackingCode, statusTagType, addDays } from '../src/lib/format.js';
 
 describe('formatTime', () => {
   it('shows China time whatever the offset of the input', () => {
@@ -21,6 +21,14 @@ describe('deadlineText', () => {
   it('says how late an overdue case is, in minutes under an hour', () => {
     expect(deadlineText('2026-11-26T23:15:00Z', now)).toBe('超时 45 分钟');
     expect(deadlineText('2026-11-26T21:00:00Z', now, 'en')).toBe('3 h 0 min overdue');
+  });
+});
+
+describe('addDays', () => {
+  it('crosses months and years, and back', () => {
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('bad', 1)).toBe('bad');
   });
 });
 

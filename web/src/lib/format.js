@@ -50,6 +50,13 @@ export function normalizeTrackingCode(s) {
   return raw.match(/.{1,4}/g)?.join('-') ?? '';
 }
 
+// Calendar days as YYYY-MM-DD strings: the server's `to` is exclusive, date pickers show the last
+// day included, so pages convert with these.
+export function addDays(day, n) {
+  const ms = Date.parse(day + 'T00:00:00Z');
+  return Number.isNaN(ms) ? day : new Date(ms + n * 86400000).toISOString().slice(0, 10);
+}
+
 // Element Plus tag types per case status, so each state has one colour everywhere.
 const STATUS_TAG = {
   submitted: 'info', registered: 'primary', dispatched: 'warning', accepted: 'warning',
