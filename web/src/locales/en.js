@@ -61,6 +61,7 @@ export default {
     coDepartments: 'Co-departments', contact: 'Contact', channel: 'Channel', urgency: 'Urgency', area: 'Area', grid: 'Grid',
     address: 'Address', description: 'Description', version: 'Version', participants: 'Units involved', quality: 'Reply quality hints',
     done: 'Done', back: 'Back to list', shortcuts: 'Keys: Alt+digit picks an action, Ctrl+Enter sends, Esc goes back',
+    roles: { lead: 'lead', co: 'co-handling', summoned: 'summoned' },
     fields: {
       category: 'Category', note: 'Note', reason: 'Reason', into: 'Merge into case no.', department: 'Lead department', co_departments: 'Co-departments',
       contacted: 'Resident contacted', result: 'Result', reply: 'Reply to the resident', ok: 'Verified OK', days: 'Days', departments: 'Departments summoned',

@@ -61,6 +61,7 @@ export default {
     coDepartments: '协办部门', contact: '联系人', channel: '渠道', urgency: '紧急程度', area: '所属区域', grid: '网格',
     address: '地址', description: '问题描述', version: '版本', participants: '参与单位', quality: '答复质量提示',
     done: '操作成功', back: '返回列表', shortcuts: '快捷键：Alt+数字 选择操作，Ctrl+Enter 提交，Esc 返回',
+    roles: { lead: '主办', co: '协办', summoned: '吹哨报到' },
     fields: {
       category: '分类', note: '备注', reason: '原因', into: '合并到案件编号', department: '主办部门', co_departments: '协办部门',
       contacted: '已联系诉求人', result: '处置结果', reply: '答复诉求人', ok: '核查通过', days: '延期天数', departments: '吹哨部门',
