@@ -135,6 +135,16 @@ try {
   await page.waitForSelector('[data-test=case-status]');
   const caseUrl = page.url();
   await act('register', async () => {}, '已立案');
+  // Summon (吹哨) two departments at once: the case keeps its state and gains a timeline entry.
+  const entries = await page.locator('[data-test=timeline] .el-timeline-item').count();
+  await page.click('[data-test=action-summon]');
+  await page.click('[data-test=field-departments] .el-select__wrapper');
+  for (const name of ['公安分局', '城市管理局']) await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
+  await page.keyboard.press('Escape');
+  await page.click('[data-test=action-send]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=timeline] .el-timeline-item').length === n + 1, entries);
+  assert.equal((await page.locator('[data-test=case-status]').innerText()).trim(), '已立案');
+  await page.click('[data-test=action-dispatch]');
   await shot('05-case-dispatch');
   await act('dispatch', async () => {
     const dept = await page.locator('[data-test=field-department]').innerText();
