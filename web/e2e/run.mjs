@@ -112,7 +112,12 @@ try {
   await page.waitForSelector('[data-test=picked-grid]');
   await fill(field('address'), '湖滨路 88 号湖滨小区 3 栋');
   await fill(field('contact-name'), '张先生');
+  // A form checks before sending and shows the message under the field.
+  await fill(field('contact-phone'), '电话abc');
+  await page.click('[data-test=send]');
+  await page.locator('.el-form-item__error', { hasText: '电话号码格式不正确' }).waitFor();
   await fill(field('contact-phone'), '13800138000');
+  await page.waitForSelector('.el-message', { state: 'detached' });
   await shot('02-submit-appeal');
   await page.click('[data-test=send]');
   await page.waitForSelector('[data-test=tracking-code]');
