@@ -96,7 +96,7 @@ try {
   const title = '湖滨小区门口垃圾堆积 ' + Date.now();
   await page.setViewportSize({ width: 414, height: 900 });
   await page.goto(B + '/submit');
-  await fill(field('title'), title);
+  await page.getByLabel('标题', { exact: true }).fill(title); // labels are tied to their inputs
   await fill(field('description', 'textarea'), '湖滨社区3栋门口垃圾堆积三天无人清理，气味很大，请尽快处理。');
   await page.click(field('category'));
   await page.keyboard.type('园林绿化');
