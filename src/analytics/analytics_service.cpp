@@ -18,7 +18,7 @@ constexpr cases::Action kFactEvents[] = {cases::Action::kDispatch, cases::Action
 }  // namespace
 
 AnalyticsService::AnalyticsService(cases::CaseService& cases, std::string config_file)
-    : cases_(cases), config_file_(std::move(config_file)), cube_(cases.calendar()) {}
+    : cases_(cases), config_file_(std::move(config_file)), cube_(cases.calendar()), staff_(cases.calendar()) {}
 
 Result<std::int64_t> AnalyticsService::load() {
   if (!config_file_.empty() && std::filesystem::exists(config_file_)) {
@@ -42,6 +42,9 @@ Result<std::int64_t> AnalyticsService::load() {
       cube_.set_reference(cases_.org_tree(), cases_.catalog());
       cube_.update(c, events);
     });
+    cases_.on_change([this](const cases::Case& c, std::span<const cases::CaseEvent> events) {
+      staff_.update(c, events);
+    });
     subscribed_ = true;
   }
   const auto start = std::chrono::steady_clock::now();
@@ -51,6 +54,12 @@ Result<std::int64_t> AnalyticsService::load() {
       kFactEvents,
       [this](const cases::Case& c, std::span<const cases::CaseEvent> ev) { cube_.update(c, ev); });
   if (!n) return fail(n.error());
+  staff_.clear();
+  auto staff = cases_.scan(StaffLedger::events(), [this](const cases::Case& c,
+                                                         std::span<const cases::CaseEvent> ev) {
+    staff_.update(c, ev);
+  });
+  if (!staff) return fail(staff.error());
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info(
