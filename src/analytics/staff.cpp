@@ -43,12 +43,18 @@ void StaffLedger::update(const cases::Case& c, std::span<const cases::CaseEvent>
   const size_t id = static_cast<size_t>(c.id);
   if (id >= cases_.size()) cases_.resize(std::max(id + 1, cases_.size() + cases_.size() / 2));
   CaseState& st = cases_[id];
-  // Versions are stored plus one so that 0 means "never seen".
-  const auto seen =
-      static_cast<std::uint32_t>(std::clamp<std::int64_t>(c.version, 0, 0xFFFFFFFE)) + 1;
-  if (st.version != 0 && seen <= st.version) return;
-  st.version = seen;
+  std::uint32_t same = 0;  // events at st.last_at seen in this notification
   for (const cases::CaseEvent& e : events) {
+    if (std::find(std::begin(kEvents), std::end(kEvents), e.action) == std::end(kEvents)) continue;
+    if (e.at < st.last_at) continue;
+    if (e.at == st.last_at && ++same <= st.at_last) continue;
+    if (e.at == st.last_at) {
+      ++st.at_last;
+    } else {
+      st.last_at = e.at;
+      st.at_last = 1;
+      same = 1;
+    }
     std::uint16_t person = 0;
     if (e.actor.starts_with(kUserPrefix))
       person = people_.intern(e.actor.substr(kUserPrefix.size()));

@@ -3,9 +3,10 @@
 // The cube has one row per case and no people, so this ledger is kept beside it, fed by the same
 // CaseService::scan at start-up and CaseService::on_change afterwards.
 //
-// Only actors "user:<username>" count (imports and the system are nobody's work). A notification
-// whose case version is not newer than the last one seen for that case is ignored, so the scan and
-// a change arriving twice do not count events twice.
+// Only actors "user:<username>" count (imports and the system are nobody's work). Notifications
+// carry either the new events only (intake) or the case's whole history (actions, the import), so
+// each case remembers the time of the last event it counted and how many counted events shared
+// that time; events up to there are skipped, and nothing is counted twice.
 //
 // Thread safety: update() takes the lock exclusively; capacity() holds it shared (and the cube's).
 #pragma once
@@ -82,7 +83,8 @@ class StaffLedger {
     std::uint8_t flags;
   };
   struct CaseState {
-    std::uint32_t version = 0;
+    Timestamp last_at = 0;                              // of the last counted event
+    std::uint32_t at_last = 0;                          // counted events with that time
     std::int32_t last_dispatch = -1, last_handle = -1;  // fact indexes
     Timestamp handled_at = 0;
   };

@@ -53,6 +53,8 @@ class StaffTest : public ::testing::Test {
         ev(1, Action::kVerify, at(2024, 3, 14, 10), "user:gw1", R"({"ok":true})"),
     };
     feed(one, events);
+    one_ = one;
+    one_events_ = events;
     // Case 2, by hotline in G2: dispatched by d2, handled on time by h2, awaiting verification.
     CaseBuilder two(2, t, "S1-C1-G2", "C2");
     two.lead("D1", t, t + kMillisPerHour, t + kMillisPerHour).status(cases::Status::kHandled);
@@ -75,6 +77,8 @@ class StaffTest : public ::testing::Test {
   WorkCalendar cal_ = test_calendar();
   Cube cube_{cal_};
   StaffLedger ledger_{cal_};
+  CaseBuilder one_{0, 0, "", ""};
+  std::vector<CaseEvent> one_events_;
 };
 
 TEST_F(StaffTest, GridWorkerReportsVerificationsAndGridLoad) {
@@ -123,7 +127,12 @@ TEST_F(StaffTest, PeriodScopeAndRepeatedNotifications) {
   EXPECT_EQ(person(h, "h1").handled_on_time, 0);
   EXPECT_TRUE(run(Post::kHandler, {}, {false, {"S2"}, {}}).people.empty());
   EXPECT_EQ(run(Post::kHandler, {}, {false, {}, {"D1"}}).people.size(), 2u);
-  // The same version again changes nothing; a newer one adds only its own events.
+  // The whole history again (as an action's notification carries it) counts nothing twice.
+  one_.c.version = 10;
+  ledger_.update(one_.c, one_events_);
+  EXPECT_EQ(person(run(Post::kHandler), "h1").handled, 2);
+  EXPECT_EQ(person(run(Post::kDispatcher), "d1").dispatches, 2);
+  // An event already counted changes nothing; a later one is counted.
   CaseBuilder two(2, at(2024, 3, 4, 9), "S1-C1-G2", "C2");
   two.lead("D1", two.c.created_at, two.c.created_at + kMillisPerHour)
       .status(cases::Status::kHandled);
