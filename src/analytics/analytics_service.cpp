@@ -18,7 +18,10 @@ constexpr cases::Action kFactEvents[] = {cases::Action::kDispatch, cases::Action
 }  // namespace
 
 AnalyticsService::AnalyticsService(cases::CaseService& cases, std::string config_file)
-    : cases_(cases), config_file_(std::move(config_file)), cube_(cases.calendar()), staff_(cases.calendar()) {}
+    : cases_(cases),
+      config_file_(std::move(config_file)),
+      cube_(cases.calendar()),
+      staff_(cases.calendar()) {}
 
 Result<std::int64_t> AnalyticsService::load() {
   if (!config_file_.empty() && std::filesystem::exists(config_file_)) {
@@ -54,17 +57,20 @@ Result<std::int64_t> AnalyticsService::load() {
       kFactEvents,
       [this](const cases::Case& c, std::span<const cases::CaseEvent> ev) { cube_.update(c, ev); });
   if (!n) return fail(n.error());
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  spdlog::info(
+      "analytics: cube rebuilt from {} cases in {:.3f} s ({} bytes of columns, {} per case)", *n,
+      secs, cube_.memory_bytes(), Cube::bytes_per_case());
   staff_.clear();
   auto staff = cases_.scan(StaffLedger::events(), [this](const cases::Case& c,
                                                          std::span<const cases::CaseEvent> ev) {
     staff_.update(c, ev);
   });
   if (!staff) return fail(staff.error());
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info(
-      "analytics: cube rebuilt from {} cases in {:.3f} s ({} bytes of columns, {} per case)", *n,
-      secs, cube_.memory_bytes(), Cube::bytes_per_case());
+  spdlog::info("analytics: staff ledger rebuilt in {:.3f} s ({} facts)",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - secs,
+               staff_.facts());
   return *n;
 }
 

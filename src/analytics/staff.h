@@ -67,6 +67,10 @@ class StaffLedger {
   explicit StaffLedger(const WorkCalendar& calendar) : calendar_(calendar) {}
   void update(const cases::Case& c, std::span<const cases::CaseEvent> events);
   void clear();
+  size_t facts() const {
+    std::shared_lock lock(mu_);
+    return facts_.size();
+  }
 
   // Facts of cases in `scope` (the cube's area/department of the case) with the action in `p`.
   CapacityResult capacity(const Cube& cube, Post post, const Period& p,
