@@ -14,6 +14,7 @@
 
 #include "analytics/cube.h"
 #include "analytics/query.h"
+#include "analytics/staff.h"
 #include "cases/cases.h"
 #include "core/error.h"
 #include "http/router.h"
@@ -32,6 +33,8 @@ class AnalyticsService {
   Result<std::int64_t> load();
 
   const Cube& cube() const { return cube_; }
+  // Per-person facts for the capacity indicators, kept current like the cube.
+  const StaffLedger& staff() const { return staff_; }
   cases::CaseService& cases() { return cases_; }
   RateConfig config() const;
   Result<void> put_config(const RateConfig& config);
@@ -40,6 +43,7 @@ class AnalyticsService {
   cases::CaseService& cases_;
   std::string config_file_;
   Cube cube_;
+  StaffLedger staff_;
   mutable std::mutex config_mu_;
   RateConfig config_;
   bool subscribed_ = false;
@@ -48,5 +52,8 @@ class AnalyticsService {
 // GET /api/v1/stats/{counts,rates,indicators,league} (staff, scoped) and
 // GET/PUT /api/v1/admin/analytics/config (admin).
 void register_routes(http::Router& router, AnalyticsService& svc);
+// GET /api/v1/stats/{warnings,hotspots,recurring,monthly-topics,capacity,training-needs} (staff,
+// scoped; insights_routes.cpp).
+void register_insight_routes(http::Router& router, AnalyticsService& svc);
 
 }  // namespace civicgrid::analytics

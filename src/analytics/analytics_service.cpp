@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,7 +19,10 @@ constexpr cases::Action kFactEvents[] = {cases::Action::kDispatch, cases::Action
 }  // namespace
 
 AnalyticsService::AnalyticsService(cases::CaseService& cases, std::string config_file)
-    : cases_(cases), config_file_(std::move(config_file)), cube_(cases.calendar()) {}
+    : cases_(cases),
+      config_file_(std::move(config_file)),
+      cube_(cases.calendar()),
+      staff_(cases.calendar()) {}
 
 Result<std::int64_t> AnalyticsService::load() {
   if (!config_file_.empty() && std::filesystem::exists(config_file_)) {
@@ -42,20 +46,32 @@ Result<std::int64_t> AnalyticsService::load() {
       cube_.set_reference(cases_.org_tree(), cases_.catalog());
       cube_.update(c, events);
     });
+    cases_.on_change([this](const cases::Case& c, std::span<const cases::CaseEvent> events) {
+      staff_.update(c, events);
+    });
     subscribed_ = true;
   }
   const auto start = std::chrono::steady_clock::now();
   cube_.clear();
   cube_.set_reference(cases_.org_tree(), cases_.catalog());
-  auto n = cases_.scan(
-      kFactEvents,
-      [this](const cases::Case& c, std::span<const cases::CaseEvent> ev) { cube_.update(c, ev); });
+  staff_.clear();
+  // One scan feeds both: the cube ignores the events only the staff ledger needs.
+  std::vector<cases::Action> scan_events(std::begin(kFactEvents), std::end(kFactEvents));
+  for (cases::Action a : StaffLedger::events())
+    if (std::find(scan_events.begin(), scan_events.end(), a) == scan_events.end())
+      scan_events.push_back(a);
+  auto n =
+      cases_.scan(scan_events, [this](const cases::Case& c, std::span<const cases::CaseEvent> ev) {
+        cube_.update(c, ev);
+        staff_.update(c, ev);
+      });
   if (!n) return fail(n.error());
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info(
       "analytics: cube rebuilt from {} cases in {:.3f} s ({} bytes of columns, {} per case)", *n,
       secs, cube_.memory_bytes(), Cube::bytes_per_case());
+  spdlog::info("analytics: staff ledger holds {} facts", staff_.facts());
   return *n;
 }
 

@@ -121,6 +121,7 @@ void register_routes(http::Router& router, AnalyticsService& svc) {
                 return Response::json(config_json(svc.config()));
               }});
   router.add({Method::kPut, "/api/v1/admin/analytics/config", admin, bind(put_config)});
+  register_insight_routes(router, svc);
 }
 
 }  // namespace civicgrid::analytics

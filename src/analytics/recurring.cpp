@@ -1,0 +1,136 @@
+// GET /api/v1/stats/recurring and /monthly-topics: the same problem at the same place month after
+// month (未诉先办), and the frequent hard problems of a year (每月一题 candidates).
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include "analytics/insights.h"
+#include "analytics/scope_mask.h"
+
+namespace civicgrid::analytics {
+
+int month_code(std::int64_t day) {
+  int y;
+  unsigned m, d;
+  civil_from_days(day, y, m, d);
+  return y * 12 + static_cast<int>(m) - 1;
+}
+
+std::string month_label(int code) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", code / 12, code % 12 + 1);
+  return buf;
+}
+
+std::vector<Recurring> find_recurring(const Cube& cube, const RecurringQuery& q,
+                                      const identity::DataScope& scope) {
+  auto lock = cube.lock_shared();
+  const ScopeMask mask(cube, scope);
+  const int last = month_code(q.today);
+  const int first = last - q.months + 1;
+  std::unordered_map<std::uint32_t, std::vector<std::int64_t>> counts;  // place << 16 | category
+  for (size_t row = 1; row < cube.rows(); ++row) {
+    if (cube.status_[row] == kAbsent || cube.category_[row] == 0) continue;
+    const int m = month_code(cube.created_day_[row]);
+    if (m < first || m > last || !mask.visible(cube, row)) continue;
+    const std::uint16_t area = cube.area_[row];
+    const std::uint32_t place =
+        q.level == PlaceLevel::kGrid ? cube.area_grid_[area] : cube.area_community_[area];
+    if (place == 0) continue;
+    auto& v = counts[(place << 16) | cube.category_[row]];
+    if (v.empty()) v.resize(q.months, 0);
+    ++v[m - first];
+  }
+  std::vector<Recurring> out;
+  for (const auto& [key, v] : counts) {
+    Recurring r;
+    int run = 0;
+    for (int i = 0; i < q.months; ++i) {
+      run = v[i] > 0 ? run + 1 : 0;
+      r.longest_run = std::max(r.longest_run, run);
+      if (v[i] == 0) continue;
+      ++r.months_with_cases;
+      r.total += v[i];
+      r.series.emplace_back(first + i, v[i]);
+    }
+    if (r.months_with_cases < q.min_months) continue;
+    r.place = cube.areas_.code(static_cast<std::uint16_t>(key >> 16));
+    r.category = cube.categories_.code(static_cast<std::uint16_t>(key & 0xFFFF));
+    out.push_back(std::move(r));
+  }
+  std::sort(out.begin(), out.end(), [](const Recurring& a, const Recurring& b) {
+    return std::tie(b.months_with_cases, b.longest_run, b.total, a.place, a.category) <
+           std::tie(a.months_with_cases, a.longest_run, a.total, b.place, b.category);
+  });
+  return out;
+}
+
+double Hardness::score() const {
+  double sum = 0;
+  int n = 0;
+  auto add = [&](std::int64_t num, std::int64_t den) {
+    if (den <= 0) return;
+    sum += static_cast<double>(num) / static_cast<double>(den);
+    ++n;
+  };
+  add(unresolved, evaluated);
+  add(unsatisfied, evaluated);
+  add(returned, dispatched);
+  add(reworked, registered);
+  add(overdue, registered);
+  return n > 0 ? sum / n : 0;
+}
+
+namespace {
+
+void count_into(Hardness& h, const Cube& cube, size_t row) {
+  const std::uint16_t f = cube.flags_[row];
+  ++h.cases;
+  if (f & kDispatched) {
+    ++h.dispatched;
+    if (f & kReturned) ++h.returned;
+  }
+  if (f & kRegistered) {
+    ++h.registered;
+    if (f & kReworked) ++h.reworked;
+    if (f & kOverdue) ++h.overdue;
+  }
+  if (f & kEvaluated) {
+    ++h.evaluated;
+    if ((cube.eval_[row] & 3) != kResolved) ++h.unresolved;
+    if ((cube.eval_[row] >> 2) == kUnsatisfied) ++h.unsatisfied;
+  }
+}
+
+}  // namespace
+
+TopicResult monthly_topics(const Cube& cube, int year, const identity::DataScope& scope) {
+  auto lock = cube.lock_shared();
+  const ScopeMask mask(cube, scope);
+  const std::int64_t from = days_from_civil(year, 1, 1), to = days_from_civil(year + 1, 1, 1);
+  TopicResult r;
+  std::map<std::uint16_t, Hardness> by;
+  for (size_t row = 1; row < cube.rows(); ++row) {
+    const std::int64_t day = cube.created_day_[row];
+    if (cube.status_[row] == kAbsent || cube.category_[row] == 0 || day < from || day >= to ||
+        !mask.visible(cube, row))
+      continue;
+    count_into(by[cube.category_[row]], cube, row);
+    count_into(r.overall, cube, row);
+  }
+  if (by.empty()) return r;
+  r.mean_cases = static_cast<double>(r.overall.cases) / static_cast<double>(by.size());
+  const double bar = r.overall.score();
+  for (const auto& [cat, h] : by) {
+    if (static_cast<double>(h.cases) < r.mean_cases || h.score() < bar) continue;
+    r.rows.push_back({cube.categories_.code(cat), h, static_cast<double>(h.cases) * h.score()});
+  }
+  std::sort(r.rows.begin(), r.rows.end(), [](const TopicCandidate& a, const TopicCandidate& b) {
+    return a.priority != b.priority ? a.priority > b.priority : a.category < b.category;
+  });
+  return r;
+}
+
+}  // namespace civicgrid::analytics

@@ -1,0 +1,138 @@
+// GET /api/v1/stats/warnings: volume jumps against a seasonal baseline and rising overdue counts.
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+#include <unordered_map>
+
+#include "analytics/insights.h"
+#include "analytics/scope_mask.h"
+
+namespace civicgrid::analytics {
+
+namespace {
+
+constexpr const char* kUnitTypes[] = {"street", "community"};
+
+std::string severity_of(double z) {
+  return z >= 4 ? "high" : z >= 3 ? "medium" : "low";
+}
+
+int severity_rank(const std::string& s) {
+  return s == "high" ? 2 : s == "medium" ? 1 : 0;
+}
+
+// Volume per (area type, area, category level, category) in the recent window and its baselines.
+void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& mask,
+                     std::vector<Warning>& out) {
+  const std::int64_t step = (q.window + 6) / 7 * 7;
+  const std::int64_t oldest = q.date - q.baselines * step - q.window + 1;
+  const size_t slots = static_cast<size_t>(q.baselines) + 1;
+  // key: area type (1 bit) | level − 1 (1 bit) | area (16) | category (16)
+  std::unordered_map<std::uint64_t, std::vector<std::int64_t>> counts;
+  for (size_t row = 1; row < cube.rows(); ++row) {
+    if (cube.status_[row] == kAbsent) continue;
+    const std::int64_t day = cube.created_day_[row];
+    if (day < oldest || day > q.date || !mask.visible(cube, row)) continue;
+    const std::int64_t offset = q.date - day;
+    if (offset % step >= q.window) continue;  // between two windows
+    const size_t slot = static_cast<size_t>(offset / step);
+    const std::uint16_t area = cube.area_[row];
+    const std::uint16_t units[2] = {cube.area_street_[area], cube.area_community_[area]};
+    const auto& levels = cube.category_levels_[cube.category_[row]];
+    for (std::uint64_t t = 0; t < 2; ++t) {
+      if (units[t] == 0) continue;
+      for (std::uint64_t l = 0; l < 2; ++l) {
+        if (levels[l] == 0 || (l == 1 && levels[1] == levels[0])) continue;
+        auto& v = counts[(t << 33) | (l << 32) | (std::uint64_t{units[t]} << 16) | levels[l]];
+        if (v.empty()) v.resize(slots, 0);
+        ++v[slot];
+      }
+    }
+  }
+  for (const auto& [key, v] : counts) {
+    const std::int64_t observed = v[0];
+    if (observed < q.min_count) continue;
+    double mean = 0, var = 0;
+    for (size_t j = 1; j < slots; ++j) mean += static_cast<double>(v[j]);
+    mean /= q.baselines;
+    for (size_t j = 1; j < slots; ++j) var += (v[j] - mean) * (v[j] - mean);
+    var /= q.baselines;
+    // The Poisson spread √mean (at least 1) keeps a flat baseline from flagging a small rise.
+    const double spread = std::max(std::sqrt(var), std::sqrt(std::max(mean, 1.0)));
+    const double high = mean + q.k * spread;
+    if (static_cast<double>(observed) <= high) continue;
+    Warning w;
+    w.kind = "volume";
+    w.unit_type = kUnitTypes[key >> 33];
+    w.unit = cube.areas_.code(static_cast<std::uint16_t>((key >> 16) & 0xFFFF));
+    w.category = cube.categories_.code(static_cast<std::uint16_t>(key & 0xFFFF));
+    w.category_level = static_cast<int>((key >> 32) & 1) + 1;
+    w.observed = observed;
+    w.expected = mean;
+    w.low = std::max(0.0, mean - q.k * spread);
+    w.high = high;
+    w.z = (observed - mean) / spread;
+    w.severity = severity_of(w.z);
+    w.series.assign(v.begin() + 1, v.end());
+    out.push_back(std::move(w));
+  }
+}
+
+// Overdue cases per department by the week their deadline fell in.
+void overdue_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& mask,
+                      std::vector<Warning>& out) {
+  const int weeks = q.overdue_weeks;
+  const std::int64_t oldest = q.date - 7 * weeks + 1;
+  std::unordered_map<std::uint16_t, std::vector<std::int64_t>> counts;
+  for (size_t row = 1; row < cube.rows(); ++row) {
+    if (cube.status_[row] == kAbsent || !(cube.flags_[row] & kOverdue)) continue;
+    const std::int64_t day = cube.deadline_day_[row];
+    const std::uint16_t dept = cube.department_[row];
+    if (dept == 0 || day < oldest || day > q.date || !mask.visible(cube, row)) continue;
+    auto& v = counts[dept];
+    if (v.empty()) v.resize(weeks, 0);
+    ++v[weeks - 1 - (q.date - day) / 7];  // oldest week first
+  }
+  for (const auto& [dept, v] : counts) {
+    const std::int64_t last = v[weeks - 1];
+    // Rising: each of the last three weeks above the one before.
+    bool rising = last >= q.min_overdue && weeks >= 3;
+    for (int i = weeks - 2; rising && i >= weeks - 3; --i) rising = v[i] < v[i + 1];
+    if (!rising) continue;
+    Warning w;
+    w.kind = "overdue";
+    w.unit_type = "department";
+    w.unit = cube.departments_.code(dept);
+    w.observed = last;
+    double mean = 0;
+    for (int i = 0; i < weeks - 1; ++i) mean += static_cast<double>(v[i]);
+    w.expected = mean / (weeks - 1);
+    w.low = static_cast<double>(*std::min_element(v.begin(), v.end() - 1));
+    w.high = static_cast<double>(*std::max_element(v.begin(), v.end() - 1));
+    w.z = (last - w.expected) / std::sqrt(std::max(w.expected, 1.0));
+    w.severity = last >= 2 * std::max<std::int64_t>(v[weeks - 2], 1) ? "high" : "medium";
+    w.series = v;
+    out.push_back(std::move(w));
+  }
+}
+
+}  // namespace
+
+std::vector<Warning> find_warnings(const Cube& cube, const WarningQuery& q,
+                                   const identity::DataScope& scope) {
+  auto lock = cube.lock_shared();
+  const ScopeMask mask(cube, scope);
+  std::vector<Warning> out;
+  volume_warnings(cube, q, mask, out);
+  overdue_warnings(cube, q, mask, out);
+  std::sort(out.begin(), out.end(), [](const Warning& a, const Warning& b) {
+    const int ra = severity_rank(a.severity), rb = severity_rank(b.severity);
+    if (ra != rb) return ra > rb;
+    if (a.z != b.z) return a.z > b.z;
+    return std::tie(a.kind, a.unit_type, a.unit, a.category) <
+           std::tie(b.kind, b.unit_type, b.unit, b.category);
+  });
+  return out;
+}
+
+}  // namespace civicgrid::analytics
