@@ -100,6 +100,9 @@ class Cube {
   // The case version the row reflects: listeners run after commit, outside the writer's lock, so
   // two changes of one case may arrive out of order; the older one is ignored.
   std::vector<std::uint32_t> version_;
+  // Bounds of created_day_ over every row ever written (a replaced row may leave them wider):
+  // queries size their per-day tables by them.
+  std::uint16_t min_created_day_ = 0xFFFF, max_created_day_ = 0;
 
   // --- dictionaries
   Dictionary categories_, areas_, departments_;
