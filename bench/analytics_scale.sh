@@ -38,11 +38,19 @@ SQL
 import json, subprocess, sys, re
 db, qfile = sys.argv[1], sys.argv[2]
 qs = json.load(open(qfile)); qs.pop("about")
+# A query that takes over 5 s once is not repeated; one over 120 s is stopped (reported as > 120 s).
+def run(sql, times):
+    script = "PRAGMA cache_size=-1000000;\n.timer on\n" + (sql + ";\n") * times
+    out = subprocess.run(["sqlite3", db], input=script, capture_output=True, text=True,
+                         check=True, timeout=120 * times).stdout
+    return [float(x) * 1000 for x in re.findall(r"Run Time: real ([0-9.]+)", out)]
 for name, sql in qs.items():
-    script = "PRAGMA cache_size=-1000000;\n" + ".timer on\n" + (sql + ";\n") * 5
-    out = subprocess.run(["sqlite3", db], input=script, capture_output=True, text=True, check=True).stdout
-    times = [float(x) * 1000 for x in re.findall(r"Run Time: real ([0-9.]+)", out)]
-    print(json.dumps({"what": "query", "engine": "sqlite", "query": name, "ms": min(times[-5:])}))
+    try:
+        first = run(sql, 1)
+        best = min(first + (run(sql, 4) if first[0] < 5000 else []))
+    except subprocess.TimeoutExpired:
+        best = None
+    print(json.dumps({"what": "query", "engine": "sqlite", "query": name, "ms": best}))
 PY
   rm -f "$db"
 }
@@ -75,6 +83,8 @@ print("| query | cube (ms) | DuckDB (ms) | SQLite (ms) | DuckDB ÷ cube | SQLite
 print("|---|---:|---:|---:|---:|---:|")
 for name, e in q.items():
     c, d, s = e.get("cube"), e.get("duckdb"), e.get("sqlite")
-    print(f"| {name} | {c:.2f} | {d:.1f} | {s:.0f} | {d / c:.1f}× | {s / c:.0f}× |")
+    sq = f"{s:.0f}" if s is not None else "> 120,000"
+    ratio = f"{s / c:.0f}×" if s is not None else f"> {120000 / c:.0f}×"
+    print(f"| {name} | {c:.2f} | {d:.1f} | {sq} | {d / c:.1f}× | {ratio} |")
 PY
 done

@@ -17,8 +17,9 @@ const questions = JSON.parse(
   readFileSync(new URL('../analytics_scale_queries.json', import.meta.url), 'utf8'));
 delete questions.about;
 for (const [name, sql] of Object.entries(questions)) {
+  // A query that takes over 5 s once is not repeated.
   let best = Infinity;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 5 && best < 5000 || i === 0; i++) {
     t = performance.now();
     const reader = await db.runAndReadAll(sql);
     reader.getRows();
