@@ -2,6 +2,7 @@
 // and the league table: one pass over the cube, grouped by the unit the caller asks for.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <thread>
 #include <unordered_map>
 
 #include "analytics/query.h"
@@ -78,6 +79,29 @@ std::vector<bool> repeated_rows(const Cube& c, int days) {
   return out;
 }
 
+constexpr size_t kParallelRows = 1 << 20;  // below this one thread scans
+
+void add(UnitCounts& a, const UnitCounts& b) {
+  a.cases += b.cases;
+  a.dispatched += b.dispatched;
+  a.responded += b.responded;
+  a.evaluated += b.evaluated;
+  a.resolved += b.resolved;
+  a.satisfied += b.satisfied;
+  a.basically += b.basically;
+  a.registered += b.registered;
+  a.due += b.due;
+  a.due_closed += b.due_closed;
+  a.due_closed_on_time += b.due_closed_on_time;
+  a.reworked += b.reworked;
+  a.extended += b.extended;
+  a.overdue_open += b.overdue_open;
+  a.returned += b.returned;
+  a.repeated += b.repeated;
+  a.closed += b.closed;
+  a.close_minutes += b.close_minutes;
+}
+
 json::value rate(std::int64_t num, double weighted_num, std::int64_t den) {
   json::object o{{"numerator", num}, {"denominator", den}};
   o["rate"] = den > 0 ? json::value(weighted_num / static_cast<double>(den)) : json::value(nullptr);
@@ -122,50 +146,68 @@ std::vector<std::pair<std::string, UnitCounts>> unit_counts(const Cube& cube, Un
   std::vector<UnitCounts> units(by == UnitBy::kDepartment ? cube.departments_.size()
                                                           : cube.areas_.size());
   std::vector<char> seen(units.size(), 0);
-  for (size_t row = 1; row < cube.rows(); ++row) {
-    const std::uint8_t status = cube.status_[row];
-    if (status == kAbsent || !mask.visible(cube, row)) continue;
-    const std::uint16_t unit = unit_of(cube, by, row);
-    if (unit == 0) continue;
-    const std::uint16_t f = cube.flags_[row];
-    const bool created_in = p.contains(cube.created_day_[row]);
-    const bool due_in = (f & kRegistered) && p.contains(cube.deadline_day_[row]);
-    if (!created_in && !due_in) continue;
-    UnitCounts& u = units[unit];
-    seen[unit] = 1;
-    if (due_in) {
-      ++u.due;
-      if (f & kClosed) ++u.due_closed;
-      if (f & kClosedOnTime) ++u.due_closed_on_time;
+  auto scan = [&](size_t begin, size_t end, std::vector<UnitCounts>& into,
+                  std::vector<char>& marked) {
+    for (size_t row = begin; row < end; ++row) {
+      const std::uint8_t status = cube.status_[row];
+      if (status == kAbsent || !mask.visible(cube, row)) continue;
+      const std::uint16_t unit = unit_of(cube, by, row);
+      if (unit == 0) continue;
+      const std::uint16_t f = cube.flags_[row];
+      const bool created_in = p.contains(cube.created_day_[row]);
+      const bool due_in = (f & kRegistered) && p.contains(cube.deadline_day_[row]);
+      if (!created_in && !due_in) continue;
+      UnitCounts& u = into[unit];
+      marked[unit] = 1;
+      if (due_in) {
+        ++u.due;
+        if (f & kClosed) ++u.due_closed;
+        if (f & kClosedOnTime) ++u.due_closed_on_time;
+      }
+      if (!created_in) continue;
+      ++u.cases;
+      if (f & kDispatched) {
+        ++u.dispatched;
+        if ((f & kAcceptedOnTime) && (f & kContacted)) ++u.responded;
+        if (f & kReturned) ++u.returned;
+      }
+      if (f & kEvaluated) {
+        ++u.evaluated;
+        const std::uint8_t e = cube.eval_[row];
+        if ((e & 3) == kResolved) ++u.resolved;
+        if ((e >> 2) == kSatisfied) ++u.satisfied;
+        if ((e >> 2) == kBasically) ++u.basically;
+      }
+      if (f & kRegistered) {
+        ++u.registered;
+        if (f & kReworked) ++u.reworked;
+        if (f & kExtended) ++u.extended;
+        if (repeated[row]) ++u.repeated;
+        const bool open = cases::is_open(static_cast<cases::Status>(status));
+        if (open &&
+            ((f & kOverdue) || (cube.deadline_day_[row] != 0 && cube.deadline_day_[row] < today)))
+          ++u.overdue_open;
+      }
+      if (f & kClosed) {
+        ++u.closed;
+        u.close_minutes += cube.close_minutes_[row];
+      }
     }
-    if (!created_in) continue;
-    ++u.cases;
-    if (f & kDispatched) {
-      ++u.dispatched;
-      if ((f & kAcceptedOnTime) && (f & kContacted)) ++u.responded;
-      if (f & kReturned) ++u.returned;
+  };
+  const size_t n = cube.rows();
+  if (n >= kParallelRows && std::thread::hardware_concurrency() > 1) {
+    // Two halves on two cores, then the second half's counters added to the first's.
+    std::vector<UnitCounts> units2(units.size());
+    std::vector<char> seen2(units.size(), 0);
+    std::thread helper([&] { scan(n / 2, n, units2, seen2); });
+    scan(1, n / 2, units, seen);
+    helper.join();
+    for (size_t k = 0; k < units.size(); ++k) {
+      add(units[k], units2[k]);
+      seen[k] |= seen2[k];
     }
-    if (f & kEvaluated) {
-      ++u.evaluated;
-      const std::uint8_t e = cube.eval_[row];
-      if ((e & 3) == kResolved) ++u.resolved;
-      if ((e >> 2) == kSatisfied) ++u.satisfied;
-      if ((e >> 2) == kBasically) ++u.basically;
-    }
-    if (f & kRegistered) {
-      ++u.registered;
-      if (f & kReworked) ++u.reworked;
-      if (f & kExtended) ++u.extended;
-      if (repeated[row]) ++u.repeated;
-      const bool open = cases::is_open(static_cast<cases::Status>(status));
-      if (open &&
-          ((f & kOverdue) || (cube.deadline_day_[row] != 0 && cube.deadline_day_[row] < today)))
-        ++u.overdue_open;
-    }
-    if (f & kClosed) {
-      ++u.closed;
-      u.close_minutes += cube.close_minutes_[row];
-    }
+  } else {
+    scan(1, n, units, seen);
   }
   std::vector<std::pair<std::string, UnitCounts>> out;
   for (size_t k = 1; k < units.size(); ++k)

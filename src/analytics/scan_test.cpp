@@ -121,5 +121,41 @@ TEST_F(ScanTest, RepeatsMatchBruteForce) {
   EXPECT_EQ(got, expected);
 }
 
+// Above 1 M rows the scans run in two halves on two threads; the answers must not change.
+TEST(LargeScanTest, TwoHalvesCountLikeOne) {
+  WorkCalendar cal = test_calendar();
+  Cube cube(cal);
+  cube.set_reference(test_tree(), test_catalog());
+  const char* grids[] = {"S1-C1-G1", "S1-C1-G2", "S2-C1-G1"};
+  const char* leaves[] = {"C1-01-01", "C1-01-02", "C2"};
+  constexpr std::int64_t kRows = (1 << 20) + 4099;
+  std::map<std::string, std::int64_t> expected;
+  std::int64_t d1_dispatched = 0;
+  for (std::int64_t id = 1; id <= kRows; ++id) {
+    const std::int64_t day = days_from_civil(2024, 1, 1) + id % 97;
+    CaseBuilder b(id, day * kMillisPerDay, grids[id % 3], leaves[id % 7 % 3]);
+    if (id % 5 == 0) {
+      b.lead("D1", b.c.created_at, b.c.created_at + kMillisPerDay);
+      ++d1_dispatched;
+    }
+    cube.update(b.c, {});
+    ++expected[std::string(grids[id % 3]).substr(0, 2) + "|" + leaves[id % 7 % 3] + "|"];
+  }
+  auto q = parse_count_query({{"dims", "street,category"}, {"category_level", "3"}});
+  ASSERT_TRUE(q);
+  const json::object r = run_counts(cube, *q, {true, {}, {}});
+  EXPECT_EQ(r.at("total").as_int64(), kRows);
+  std::map<std::string, std::int64_t> got;
+  for (const auto& row : r.at("rows").as_array())
+    got[std::string(row.at("street").as_string()) + "|" +
+        std::string(row.at("category").as_string()) + "|"] = row.at("count").as_int64();
+  EXPECT_EQ(got, expected);
+  const auto units = unit_counts(cube, UnitBy::kDepartment, {}, {true, {}, {}}, RateConfig{},
+                                 days_from_civil(2025, 1, 1), false);
+  ASSERT_EQ(units.size(), 1u);
+  EXPECT_EQ(units[0].first, "D1");
+  EXPECT_EQ(units[0].second.dispatched, d1_dispatched);
+}
+
 }  // namespace
 }  // namespace civicgrid::analytics
