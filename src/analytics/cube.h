@@ -3,7 +3,7 @@
 //
 // Rows are indexed by case id (ids are dense). Codes index dictionaries (category, area,
 // department); code 0 is "none". A category row knows its ancestors per level, an area row its
-// street, community and grid, so rolling up is an array lookup. Memory: 22 bytes per case in the
+// street, community and grid, so rolling up is an array lookup. Memory: 26 bytes per case in the
 // columns (see bytes_per_case()), plus the small dictionaries.
 //
 // Thread safety: update() takes the lock exclusively; readers hold lock_shared() while they read
