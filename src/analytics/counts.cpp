@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <thread>
 #include <unordered_map>
 
 #include "analytics/query.h"
@@ -22,6 +23,7 @@ constexpr std::pair<Dim, std::string_view> kDims[] = {
     {Dim::kStatus, "status"}};
 constexpr size_t kMaxDims = 4;
 constexpr std::uint32_t kNoMatch = 0x10000;  // a filter value no row has
+constexpr size_t kParallelRows = 1 << 20;    // below this one thread scans
 
 Error bad(const std::string& field, const std::string& what) {
   return Error::invalid(field, "参数无效：" + field + "（" + what + "）",
@@ -172,6 +174,242 @@ Result<std::uint32_t> filter_key(const Cube& c, Dim d, const std::string& v) {
   return kNoMatch;
 }
 
+// --- The dense scan. Every dimension's value is a function of one source column (created day,
+// category, area, department, channel, type or status), so per query each dimension gets a table
+// from source value to a compact group index, filters get a table from source value to pass/fail,
+// and the groups are counted in a flat array indexed by the mixed-radix compact key instead of a
+// hash map: a few table lookups per row. Large inputs are split between two threads.
+
+enum class Source { kDay, kCategory, kArea, kDepartment, kChannel, kType, kStatus };
+
+Source source_of(Dim d) {
+  switch (d) {
+    case Dim::kDay:
+    case Dim::kWeek:
+    case Dim::kMonth:
+      return Source::kDay;
+    case Dim::kCategory:
+      return Source::kCategory;
+    case Dim::kStreet:
+    case Dim::kCommunity:
+    case Dim::kGrid:
+      return Source::kArea;
+    case Dim::kDepartment:
+      return Source::kDepartment;
+    case Dim::kChannel:
+      return Source::kChannel;
+    case Dim::kType:
+      return Source::kType;
+    case Dim::kStatus:
+      return Source::kStatus;
+  }
+  return Source::kStatus;
+}
+
+// The value of dimension d for a row whose source column holds s (mirrors value()).
+std::uint32_t value_of_source(const Cube& c, Dim d, std::uint32_t s, int level) {
+  switch (d) {
+    case Dim::kDay:
+      return s;
+    case Dim::kWeek:
+      return monday_of(s);
+    case Dim::kMonth:
+      return month_of_day()[s];
+    case Dim::kCategory:
+      return c.category_levels_[s][level - 1];
+    case Dim::kStreet:
+      return c.area_street_[s];
+    case Dim::kCommunity:
+      return c.area_community_[s];
+    case Dim::kGrid:
+      return c.area_grid_[s];
+    default:
+      return s;
+  }
+}
+
+struct SourceColumn {
+  const std::uint16_t* u16 = nullptr;
+  const std::uint8_t* u8 = nullptr;
+  std::uint32_t at(size_t row) const { return u16 ? u16[row] : u8[row]; }
+};
+
+SourceColumn column(const Cube& c, Source s) {
+  switch (s) {
+    case Source::kDay:
+      return {c.created_day_.data(), nullptr};
+    case Source::kCategory:
+      return {c.category_.data(), nullptr};
+    case Source::kArea:
+      return {c.area_.data(), nullptr};
+    case Source::kDepartment:
+      return {c.department_.data(), nullptr};
+    case Source::kChannel:
+      return {nullptr, c.channel_.data()};
+    case Source::kType:
+      return {nullptr, c.type_.data()};
+    case Source::kStatus:
+      return {nullptr, c.status_.data()};
+  }
+  return {};
+}
+
+// Source values [0, n) a row can hold (days: only [lo, hi) matter, the rest is filtered out).
+std::uint32_t domain_size(const Cube& c, Source s) {
+  switch (s) {
+    case Source::kDay:
+      return 0x10000;
+    case Source::kCategory:
+      return static_cast<std::uint32_t>(c.categories_.size());
+    case Source::kArea:
+      return static_cast<std::uint32_t>(c.areas_.size());
+    case Source::kDepartment:
+      return static_cast<std::uint32_t>(c.departments_.size());
+    default:
+      return 0x100;
+  }
+}
+
+struct DimTable {
+  SourceColumn col;
+  std::vector<std::uint32_t> compact;  // by source value
+  std::vector<std::uint32_t> raw;      // by compact index: the dimension's value
+};
+
+struct FilterTable {
+  SourceColumn col;
+  std::vector<char> pass;  // by source value
+};
+
+constexpr std::uint64_t kMaxDenseGroups = 1 << 22;
+
+// Counts rows [begin, end) into `counts` (flat, by compact key); returns how many rows counted.
+std::int64_t dense_scan(const Cube& cube, const ScopeMask& mask, std::uint32_t from,
+                        std::uint32_t to, const std::vector<FilterTable>& filters,
+                        const std::vector<DimTable>& dims, size_t begin, size_t end,
+                        std::vector<std::uint32_t>& counts) {
+  std::int64_t total = 0;
+  const std::uint8_t* status = cube.status_.data();
+  const std::uint16_t* day = cube.created_day_.data();
+  for (size_t row = begin; row < end; ++row) {
+    if (status[row] == kAbsent) continue;
+    const std::uint32_t d = day[row];
+    if (d < from || d >= to || !mask.visible(cube, row)) continue;
+    bool keep = true;
+    for (const auto& f : filters)
+      if (!f.pass[f.col.at(row)]) {
+        keep = false;
+        break;
+      }
+    if (!keep) continue;
+    std::uint64_t k = 0;
+    for (const auto& t : dims) k = k * t.raw.size() + t.compact[t.col.at(row)];
+    ++counts[k];
+    ++total;
+  }
+  return total;
+}
+
+// The groups of the query with the 16-bit-per-dimension keys run_counts sorts and renders, or
+// nullopt when the compact key space is too large for a flat array (then the hash scan runs).
+std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> dense_groups(
+    const Cube& cube, const CountQuery& q, const ScopeMask& mask,
+    const std::vector<std::pair<Dim, std::uint32_t>>& filters, std::uint32_t from, std::uint32_t to,
+    std::int64_t& total) {
+  const std::uint32_t lo = std::max<std::uint32_t>(from, cube.min_created_day_);
+  const std::uint32_t hi = std::min<std::uint32_t>(to, cube.max_created_day_ + 1u);
+  std::vector<DimTable> dims;
+  std::uint64_t groups = 1;
+  for (Dim d : q.dims) {
+    const Source s = source_of(d);
+    DimTable t{column(cube, s), std::vector<std::uint32_t>(domain_size(cube, s), 0), {}};
+    std::unordered_map<std::uint32_t, std::uint32_t> index;
+    const std::uint32_t first = s == Source::kDay ? std::min(lo, hi) : 0;
+    const std::uint32_t last = s == Source::kDay ? hi : domain_size(cube, s);
+    for (std::uint32_t v = first; v < last; ++v) {
+      const std::uint32_t raw = value_of_source(cube, d, v, q.category_level);
+      auto [it, added] = index.emplace(raw, static_cast<std::uint32_t>(t.raw.size()));
+      if (added) t.raw.push_back(raw);
+      t.compact[v] = it->second;
+    }
+    if (t.raw.empty()) t.raw.push_back(0);
+    groups *= t.raw.size();
+    if (groups > kMaxDenseGroups) return std::nullopt;
+    dims.push_back(std::move(t));
+  }
+  std::vector<FilterTable> filter_tables;
+  for (const auto& [d, key] : filters) {
+    const Source s = source_of(d);
+    FilterTable f{column(cube, s), std::vector<char>(domain_size(cube, s), 0)};
+    for (std::uint32_t v = 0; v < f.pass.size(); ++v) {
+      if (d == Dim::kCategory) {
+        const auto& lv = cube.category_levels_[v];
+        f.pass[v] = key != 0 && (lv[0] == key || lv[1] == key || lv[2] == key);
+      } else {
+        f.pass[v] = value_of_source(cube, d, v, q.category_level) == key;
+      }
+    }
+    filter_tables.push_back(std::move(f));
+  }
+  const size_t n = cube.rows();
+  std::vector<std::uint32_t> counts(groups, 0);
+  if (n >= kParallelRows && std::thread::hardware_concurrency() > 1) {
+    std::vector<std::uint32_t> second(groups, 0);
+    std::int64_t total2 = 0;
+    std::thread helper(
+        [&] { total2 = dense_scan(cube, mask, lo, hi, filter_tables, dims, n / 2, n, second); });
+    total = dense_scan(cube, mask, lo, hi, filter_tables, dims, 1, n / 2, counts);
+    helper.join();
+    total += total2;
+    for (size_t i = 0; i < groups; ++i) counts[i] += second[i];
+  } else {
+    total = dense_scan(cube, mask, lo, hi, filter_tables, dims, 1, n, counts);
+  }
+  std::vector<std::pair<std::uint64_t, std::int64_t>> out;
+  for (std::uint64_t i = 0; i < groups; ++i) {
+    if (!counts[i]) continue;
+    std::uint64_t rest = i, k = 0, shift = 0;
+    for (size_t j = dims.size(); j-- > 0;) {
+      const std::uint64_t size = dims[j].raw.size();
+      k |= static_cast<std::uint64_t>(dims[j].raw[rest % size] & 0xFFFF) << shift;
+      rest /= size;
+      shift += 16;
+    }
+    out.emplace_back(k, counts[i]);
+  }
+  return out;
+}
+
+// The general scan: any number of groups, in a hash map.
+std::vector<std::pair<std::uint64_t, std::int64_t>> hash_groups(
+    const Cube& cube, const CountQuery& q, const ScopeMask& mask,
+    const std::vector<std::pair<Dim, std::uint32_t>>& filters, std::uint32_t from, std::uint32_t to,
+    std::int64_t& total) {
+  std::unordered_map<std::uint64_t, std::int64_t> groups;
+  const size_t n = cube.rows();
+  for (size_t row = 1; row < n; ++row) {
+    if (cube.status_[row] == kAbsent) continue;
+    const std::uint32_t day = cube.created_day_[row];
+    if (day < from || day >= to || !mask.visible(cube, row)) continue;
+    bool keep = true;
+    for (const auto& [d, key] : filters) {
+      // A category filter matches a case whose category has that code at any level.
+      if (d == Dim::kCategory) {
+        const auto& lv = cube.category_levels_[cube.category_[row]];
+        keep = key != 0 && (lv[0] == key || lv[1] == key || lv[2] == key);
+      } else {
+        keep = value(cube, d, row, q.category_level) == key;
+      }
+      if (!keep) break;
+    }
+    if (!keep) continue;
+    std::uint64_t k = 0;
+    for (Dim d : q.dims) k = (k << 16) | (value(cube, d, row, q.category_level) & 0xFFFF);
+    ++groups[k];
+    ++total;
+  }
+  return {groups.begin(), groups.end()};
+}
 }  // namespace
 
 std::optional<Dim> parse_dim(std::string_view s) {
@@ -260,31 +498,13 @@ json::object run_counts(const Cube& cube, const CountQuery& q, const identity::D
   }
   const std::uint32_t from = q.from_day.value_or(0);
   const std::uint32_t to = q.to_day.value_or(0x10000);
-  std::unordered_map<std::uint64_t, std::int64_t> groups;
   std::int64_t total = 0;
-  const size_t n = cube.rows();
-  for (size_t row = 1; row < n; ++row) {
-    if (cube.status_[row] == kAbsent) continue;
-    const std::uint32_t day = cube.created_day_[row];
-    if (day < from || day >= to || !mask.visible(cube, row)) continue;
-    bool keep = true;
-    for (const auto& [d, key] : filters) {
-      // A category filter matches a case whose category has that code at any level.
-      if (d == Dim::kCategory) {
-        const auto& lv = cube.category_levels_[cube.category_[row]];
-        keep = key != 0 && (lv[0] == key || lv[1] == key || lv[2] == key);
-      } else {
-        keep = value(cube, d, row, q.category_level) == key;
-      }
-      if (!keep) break;
-    }
-    if (!keep) continue;
-    std::uint64_t k = 0;
-    for (Dim d : q.dims) k = (k << 16) | (value(cube, d, row, q.category_level) & 0xFFFF);
-    ++groups[k];
-    ++total;
+  std::vector<std::pair<std::uint64_t, std::int64_t>> sorted;
+  if (auto dense = dense_groups(cube, q, mask, filters, from, to, total)) {
+    sorted = std::move(*dense);
+  } else {
+    sorted = hash_groups(cube, q, mask, filters, from, to, total);
   }
-  std::vector<std::pair<std::uint64_t, std::int64_t>> sorted(groups.begin(), groups.end());
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });

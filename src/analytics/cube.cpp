@@ -46,6 +46,8 @@ void Cube::clear() {
   for (auto* v : {&channel_, &type_, &status_, &eval_}) v->clear();
   close_minutes_.clear();
   version_.clear();
+  min_created_day_ = 0xFFFF;
+  max_created_day_ = 0;
   cases_ = 0;
 }
 
@@ -190,6 +192,8 @@ void Cube::update(const Case& c, std::span<const CaseEvent> events) {
   }
 
   created_day_[row] = day_code(c.created_at);
+  min_created_day_ = std::min(min_created_day_, created_day_[row]);
+  max_created_day_ = std::max(max_created_day_, created_day_[row]);
   closed_day_[row] = c.status == Status::kClosed ? day_code(c.closed_at) : 0;
   deadline_day_[row] = day_code(c.deadline_at);
   category_[row] = c.category.empty() ? 0 : intern_category(c.category);

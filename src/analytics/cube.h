@@ -3,7 +3,7 @@
 //
 // Rows are indexed by case id (ids are dense). Codes index dictionaries (category, area,
 // department); code 0 is "none". A category row knows its ancestors per level, an area row its
-// street, community and grid, so rolling up is an array lookup. Memory: 22 bytes per case in the
+// street, community and grid, so rolling up is an array lookup. Memory: 26 bytes per case in the
 // columns (see bytes_per_case()), plus the small dictionaries.
 //
 // Thread safety: update() takes the lock exclusively; readers hold lock_shared() while they read
@@ -100,6 +100,9 @@ class Cube {
   // The case version the row reflects: listeners run after commit, outside the writer's lock, so
   // two changes of one case may arrive out of order; the older one is ignored.
   std::vector<std::uint32_t> version_;
+  // Bounds of created_day_ over every row ever written (a replaced row may leave them wider):
+  // queries size their per-day tables by them.
+  std::uint16_t min_created_day_ = 0xFFFF, max_created_day_ = 0;
 
   // --- dictionaries
   Dictionary categories_, areas_, departments_;

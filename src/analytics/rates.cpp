@@ -2,6 +2,7 @@
 // and the league table: one pass over the cube, grouped by the unit the caller asks for.
 #include <algorithm>
 #include <boost/json.hpp>
+#include <thread>
 #include <unordered_map>
 
 #include "analytics/query.h"
@@ -46,27 +47,59 @@ std::string_view unit_type(UnitBy by) {
 }
 
 // Rows that repeat an earlier case of the same leaf category at the same grid within `days` (复诉).
-// Every case counts as an earlier one, whatever the caller's scope.
+// Every case counts as an earlier one, whatever the caller's scope. "Earlier" is the order by
+// (day, row): rows are put in that order by a counting sort on the day (O(n), no comparison sort),
+// then one pass keeps the last day seen per (grid, category).
 std::vector<bool> repeated_rows(const Cube& c, int days) {
   std::vector<bool> out(c.rows(), false);
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> keys;  // (grid, category, day), row
-  keys.reserve(c.cases());
-  for (size_t row = 1; row < c.rows(); ++row) {
-    if (c.status_[row] == kAbsent) continue;
-    const std::uint64_t grid = c.area_grid_[c.area_[row]];
-    const std::uint64_t cat = c.category_[row];
+  const size_t n = c.rows();
+  std::vector<std::uint32_t> start(0x10001, 0);
+  for (size_t row = 1; row < n; ++row)
+    if (c.status_[row] != kAbsent) ++start[c.created_day_[row] + 1];
+  for (size_t d = 1; d < start.size(); ++d) start[d] += start[d - 1];
+  std::vector<std::uint32_t> order(start.back());
+  for (size_t row = 1; row < n; ++row)
+    if (c.status_[row] != kAbsent)
+      order[start[c.created_day_[row]]++] = static_cast<std::uint32_t>(row);
+  // Last day + 1 per (grid, category); 0 = none yet. Dense when the pairs are few enough.
+  const size_t cats = c.categories_.size();
+  const size_t pairs = c.areas_.size() * cats;
+  std::vector<std::uint32_t> dense(pairs <= (size_t{1} << 24) ? pairs : 0, 0);
+  std::unordered_map<std::uint64_t, std::uint32_t> sparse;
+  for (const std::uint32_t row : order) {
+    const std::uint32_t grid = c.area_grid_[c.area_[row]];
+    const std::uint32_t cat = c.category_[row];
     if (grid == 0 || cat == 0) continue;
-    keys.emplace_back((grid << 32) | (cat << 16) | c.created_day_[row],
-                      static_cast<std::uint32_t>(row));
-  }
-  std::sort(keys.begin(), keys.end());
-  for (size_t i = 1; i < keys.size(); ++i) {
-    const auto [k, row] = keys[i];
-    const auto [pk, prow] = keys[i - 1];
-    if ((k >> 16) == (pk >> 16) && (k & 0xFFFF) - (pk & 0xFFFF) <= static_cast<std::uint64_t>(days))
-      out[row] = true;
+    const std::uint32_t day = c.created_day_[row];
+    std::uint32_t& last =
+        dense.empty() ? sparse[(std::uint64_t{grid} << 16) | cat] : dense[grid * cats + cat];
+    if (last != 0 && day - (last - 1) <= static_cast<std::uint32_t>(days)) out[row] = true;
+    last = day + 1;
   }
   return out;
+}
+
+constexpr size_t kParallelRows = 1 << 20;  // below this one thread scans
+
+void add(UnitCounts& a, const UnitCounts& b) {
+  a.cases += b.cases;
+  a.dispatched += b.dispatched;
+  a.responded += b.responded;
+  a.evaluated += b.evaluated;
+  a.resolved += b.resolved;
+  a.satisfied += b.satisfied;
+  a.basically += b.basically;
+  a.registered += b.registered;
+  a.due += b.due;
+  a.due_closed += b.due_closed;
+  a.due_closed_on_time += b.due_closed_on_time;
+  a.reworked += b.reworked;
+  a.extended += b.extended;
+  a.overdue_open += b.overdue_open;
+  a.returned += b.returned;
+  a.repeated += b.repeated;
+  a.closed += b.closed;
+  a.close_minutes += b.close_minutes;
 }
 
 json::value rate(std::int64_t num, double weighted_num, std::int64_t den) {
@@ -109,54 +142,76 @@ std::vector<std::pair<std::string, UnitCounts>> unit_counts(const Cube& cube, Un
   const ScopeMask mask(cube, scope);
   const std::vector<bool> repeated =
       repeats ? repeated_rows(cube, config.repeat_days) : std::vector<bool>(cube.rows());
-  std::unordered_map<std::uint16_t, UnitCounts> units;
-  for (size_t row = 1; row < cube.rows(); ++row) {
-    const std::uint8_t status = cube.status_[row];
-    if (status == kAbsent || !mask.visible(cube, row)) continue;
-    const std::uint16_t unit = unit_of(cube, by, row);
-    if (unit == 0) continue;
-    const std::uint16_t f = cube.flags_[row];
-    const bool created_in = p.contains(cube.created_day_[row]);
-    const bool due_in = (f & kRegistered) && p.contains(cube.deadline_day_[row]);
-    if (!created_in && !due_in) continue;
-    UnitCounts& u = units[unit];
-    if (due_in) {
-      ++u.due;
-      if (f & kClosed) ++u.due_closed;
-      if (f & kClosedOnTime) ++u.due_closed_on_time;
+  // By unit code: dictionaries are small, so a flat array rather than a hash map per row.
+  std::vector<UnitCounts> units(by == UnitBy::kDepartment ? cube.departments_.size()
+                                                          : cube.areas_.size());
+  std::vector<char> seen(units.size(), 0);
+  auto scan = [&](size_t begin, size_t end, std::vector<UnitCounts>& into,
+                  std::vector<char>& marked) {
+    for (size_t row = begin; row < end; ++row) {
+      const std::uint8_t status = cube.status_[row];
+      if (status == kAbsent || !mask.visible(cube, row)) continue;
+      const std::uint16_t unit = unit_of(cube, by, row);
+      if (unit == 0) continue;
+      const std::uint16_t f = cube.flags_[row];
+      const bool created_in = p.contains(cube.created_day_[row]);
+      const bool due_in = (f & kRegistered) && p.contains(cube.deadline_day_[row]);
+      if (!created_in && !due_in) continue;
+      UnitCounts& u = into[unit];
+      marked[unit] = 1;
+      if (due_in) {
+        ++u.due;
+        if (f & kClosed) ++u.due_closed;
+        if (f & kClosedOnTime) ++u.due_closed_on_time;
+      }
+      if (!created_in) continue;
+      ++u.cases;
+      if (f & kDispatched) {
+        ++u.dispatched;
+        if ((f & kAcceptedOnTime) && (f & kContacted)) ++u.responded;
+        if (f & kReturned) ++u.returned;
+      }
+      if (f & kEvaluated) {
+        ++u.evaluated;
+        const std::uint8_t e = cube.eval_[row];
+        if ((e & 3) == kResolved) ++u.resolved;
+        if ((e >> 2) == kSatisfied) ++u.satisfied;
+        if ((e >> 2) == kBasically) ++u.basically;
+      }
+      if (f & kRegistered) {
+        ++u.registered;
+        if (f & kReworked) ++u.reworked;
+        if (f & kExtended) ++u.extended;
+        if (repeated[row]) ++u.repeated;
+        const bool open = cases::is_open(static_cast<cases::Status>(status));
+        if (open &&
+            ((f & kOverdue) || (cube.deadline_day_[row] != 0 && cube.deadline_day_[row] < today)))
+          ++u.overdue_open;
+      }
+      if (f & kClosed) {
+        ++u.closed;
+        u.close_minutes += cube.close_minutes_[row];
+      }
     }
-    if (!created_in) continue;
-    ++u.cases;
-    if (f & kDispatched) {
-      ++u.dispatched;
-      if ((f & kAcceptedOnTime) && (f & kContacted)) ++u.responded;
-      if (f & kReturned) ++u.returned;
+  };
+  const size_t n = cube.rows();
+  if (n >= kParallelRows && std::thread::hardware_concurrency() > 1) {
+    // Two halves on two cores, then the second half's counters added to the first's.
+    std::vector<UnitCounts> units2(units.size());
+    std::vector<char> seen2(units.size(), 0);
+    std::thread helper([&] { scan(n / 2, n, units2, seen2); });
+    scan(1, n / 2, units, seen);
+    helper.join();
+    for (size_t k = 0; k < units.size(); ++k) {
+      add(units[k], units2[k]);
+      seen[k] |= seen2[k];
     }
-    if (f & kEvaluated) {
-      ++u.evaluated;
-      const std::uint8_t e = cube.eval_[row];
-      if ((e & 3) == kResolved) ++u.resolved;
-      if ((e >> 2) == kSatisfied) ++u.satisfied;
-      if ((e >> 2) == kBasically) ++u.basically;
-    }
-    if (f & kRegistered) {
-      ++u.registered;
-      if (f & kReworked) ++u.reworked;
-      if (f & kExtended) ++u.extended;
-      if (repeated[row]) ++u.repeated;
-      const bool open = cases::is_open(static_cast<cases::Status>(status));
-      if (open &&
-          ((f & kOverdue) || (cube.deadline_day_[row] != 0 && cube.deadline_day_[row] < today)))
-        ++u.overdue_open;
-    }
-    if (f & kClosed) {
-      ++u.closed;
-      u.close_minutes += cube.close_minutes_[row];
-    }
+  } else {
+    scan(1, n, units, seen);
   }
   std::vector<std::pair<std::string, UnitCounts>> out;
-  out.reserve(units.size());
-  for (const auto& [k, v] : units) out.emplace_back(unit_code(cube, by, k), v);
+  for (size_t k = 1; k < units.size(); ++k)
+    if (seen[k]) out.emplace_back(unit_code(cube, by, static_cast<std::uint16_t>(k)), units[k]);
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }

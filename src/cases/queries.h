@@ -98,4 +98,23 @@ inline constexpr const char* kInsertTimeLimit =
     "INSERT INTO time_limits (category_code, urgency, accept_working_minutes, accept_natural_minutes, "
     "handle_working_days, handle_natural_minutes) VALUES ($1, $2, $3, $4, $5, $6)";
 
+// Bulk load (bulk_load.cpp, SQLite only): the heads of multi-row inserts with explicit ids, the
+// tuples are appended there; the secondary indexes to drop and create again.
+inline constexpr const char* kCountCases = "SELECT count(*) FROM cases";
+inline constexpr const char* kBulkInsertCases =
+    "INSERT INTO cases (id, tracking_code, external_id, type, channel, urgency, title, description, "
+    "category, lat, lon, address, area, grid, contact_name, contact_phone, anonymous, submitted_by, "
+    "status, lead, created_at, updated_at, deadline_at, closed_at, overdue, supervisions, reworks, "
+    "returns, extension_days_pending, extension_reason, result, reply, merged_into, eval_resolved, "
+    "eval_satisfaction, eval_comment, evaluated_at, version) VALUES ";
+inline constexpr const char* kBulkInsertParticipants =
+    "INSERT INTO case_participants (case_id, unit, role, assigned_at, due_at, accepted_at, active, "
+    "seq) VALUES ";
+inline constexpr const char* kBulkInsertEvents =
+    "INSERT INTO case_events (id, case_id, at, action, actor, actor_unit, from_status, to_status, "
+    "data) VALUES ";
+inline constexpr const char* kBulkSecondaryIndexes =
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+    "('cases', 'case_participants', 'case_events') ORDER BY name";
+
 }  // namespace civicgrid::cases::queries

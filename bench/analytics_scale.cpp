@@ -1,0 +1,220 @@
+// Helper of bench/analytics_scale.sh: a synthetic district of N cases (src/demo, the generator of
+// `civicgrid demo generate`) fed straight into the analytics cube in memory — the same Cube::update
+// the server's change listener and start-up rebuild call — without a SQLite store. Then:
+//   - the cube's memory (column bytes per case, with and without vector slack);
+//   - the latency of the benchmark questions answered by the cube's query functions (run_counts,
+//     unit_counts + rates_json / indicators_json, as the HTTP handlers call them), best of 5;
+//   - with --csv FILE, the cube's rows as a flat fact table (one line per case, codes as text), for
+//     DuckDB and a flat SQLite table to answer the same questions from the same facts.
+// Output: one JSON object per line on stdout.
+//
+// With --distinct M (< N), M cases are generated and the cube is fed N rows cycling through them
+// with new ids: generating through the case rules costs ~30 µs a case, which at 25 M would take
+// longer than the rest of the benchmark, while the cost of a query depends on the number of rows.
+//
+// Usage: analytics_scale --cases N [--distinct M] [--seed S] [--csv FILE] [--data DIR]
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "analytics/cube.h"
+#include "analytics/query.h"
+#include "app/app.h"
+#include "app/demo_district.h"
+#include "demo/synthetic.h"
+
+namespace json = boost::json;
+using namespace civicgrid;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(SteadyClock::time_point t) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count();
+}
+
+template <typename F>
+double best_of_5(F&& f) {
+  double best = 1e18;
+  for (int i = 0; i < 5; ++i) {
+    const auto t = SteadyClock::now();
+    f();
+    best = std::min(best, ms_since(t));
+  }
+  return best;
+}
+
+constexpr cases::Action kFactEvents[] = {cases::Action::kDispatch, cases::Action::kAccept,
+                                         cases::Action::kApproveExtension};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::int64_t n = 1000000, distinct = 0;
+  std::uint64_t seed = 1;
+  std::string csv, data = "/tmp/analytics-scale-store";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--cases")) n = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--distinct")) distinct = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(argv[i + 1], nullptr, 10);
+    if (!std::strcmp(argv[i], "--csv")) csv = argv[i + 1];
+    if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
+  }
+  SystemClock clock;
+  auto app = app::App::open({.data_dir = data}, clock);
+  if (!app) {
+    std::cerr << "cannot open " << data << ": " << app.error().message_en() << "\n";
+    return 1;
+  }
+  const std::string dir = app::find_shipped_dir("data/demo");
+  if (!app::load_demo_units(**app, dir) || !app::load_demo_catalog(**app, dir)) return 1;
+  auto tree = (*app)->identity().org_tree();
+  auto catalog = (*app)->cases().catalog();
+  auto messages = demo::load_messages(dir + "/messages.csv");
+  if (!messages) return 1;
+  const std::int64_t to_day = *parse_iso_date("2026-10-01");
+  demo::SyntheticDistrict district(tree, catalog, (*app)->calendar(), std::move(*messages),
+                                   {distinct > 0 && distinct < n ? distinct : n, seed,
+                                    to_day - 1096, to_day});
+
+  analytics::Cube cube((*app)->calendar());
+  cube.set_reference(tree, catalog);
+  auto t = SteadyClock::now();
+  cases::Case c;
+  std::vector<cases::CaseEvent> events, facts;
+  double update_ms = 0;
+  // Lean copies (as CaseService::scan gives them) when rows are to be repeated.
+  std::vector<std::pair<cases::Case, std::vector<cases::CaseEvent>>> kept;
+  auto feed = [&](std::int64_t id, cases::Case& k, const std::vector<cases::CaseEvent>& f) {
+    k.id = id;
+    k.version = 1;
+    const auto u = SteadyClock::now();
+    cube.update(k, f);
+    update_ms += ms_since(u);
+    if (id % 1000000 == 0) std::cerr << id << " cases\r" << std::flush;
+  };
+  std::int64_t id = 1;
+  for (; district.next(c, events); ++id) {
+    facts.clear();
+    for (const auto& e : events)
+      for (auto a : kFactEvents)
+        if (e.action == a) facts.push_back(e);
+    feed(id, c, facts);
+    if (distinct > 0 && distinct < n) {
+      for (auto* text : {&c.title, &c.description, &c.address, &c.contact_name, &c.contact_phone,
+                         &c.reply, &c.extension_reason})
+        std::string().swap(*text);
+      if (!c.result.empty()) c.result = "-";
+      kept.emplace_back(std::move(c), facts);
+    }
+  }
+  for (size_t i = 0; id <= n && !kept.empty(); ++id, i = (i + 1) % kept.size())
+    feed(id, kept[i].first, kept[i].second);
+  kept.clear();
+  std::cout << json::serialize(json::object{
+                   {"what", "build"},
+                   {"cases", cube.cases()},
+                   {"generate_and_update_ms", ms_since(t)},
+                   {"cube_update_ms", update_ms},
+                   {"bytes_per_case_columns", analytics::Cube::bytes_per_case()},
+                   {"bytes_per_case_allocated",
+                    static_cast<double>(cube.memory_bytes()) / static_cast<double>(cube.cases())}})
+            << std::endl;
+
+  // The questions (same as analytics_scale.sh asks DuckDB and SQLite).
+  identity::DataScope all;
+  all.all = true;
+  const analytics::RateConfig config;
+  const std::int64_t today = to_day;
+  auto counts = [&](std::vector<analytics::Dim> dims, int level,
+                    std::vector<std::pair<analytics::Dim, std::string>> filters,
+                    std::optional<std::int64_t> from, std::optional<std::int64_t> to, int top) {
+    analytics::CountQuery q{std::move(dims), level, std::move(filters), from, to, top};
+    return [&cube, &all, q] { return analytics::run_counts(cube, q, all); };
+  };
+  using analytics::Dim;
+  struct Question {
+    const char* name;
+    std::function<json::object()> run;
+  };
+  const Question questions[] = {
+      {"q1_category1_by_month", counts({Dim::kCategory, Dim::kMonth}, 1, {}, {}, {}, 0)},
+      {"q2_closed_by_street_one_year",
+       counts({Dim::kStreet}, 1, {{Dim::kStatus, "closed"}}, *parse_iso_date("2025-01-01"),
+              *parse_iso_date("2026-01-01"), 0)},
+      {"q3_top10_categories_of_a_street",
+       counts({Dim::kCategory}, 3, {{Dim::kStreet, "MH-S01"}}, {}, {}, 10)},
+      {"q4_rates_by_department",
+       [&] {
+         auto lock = cube.lock_shared();
+         auto u = analytics::unit_counts(cube, analytics::UnitBy::kDepartment, {}, all, config,
+                                         today, false);
+         return analytics::rates_json(u, analytics::UnitBy::kDepartment, config);
+       }},
+      {"q5_indicators_by_street", [&] {
+         auto lock = cube.lock_shared();
+         auto u =
+             analytics::unit_counts(cube, analytics::UnitBy::kStreet, {}, all, config, today, true);
+         return analytics::indicators_json(u);
+       }}};
+  for (const auto& q : questions) {
+    json::object answer;
+    const double ms = best_of_5([&] { answer = q.run(); });
+    std::cout << json::serialize(json::object{{"what", "query"},
+                                              {"engine", "cube"},
+                                              {"query", q.name},
+                                              {"ms", ms},
+                                              {"answer_bytes", json::serialize(answer).size()}})
+              << std::endl;
+  }
+
+  if (!csv.empty()) {
+    // The facts as the cube holds them; flags are spelled out so SQL needs no bit arithmetic.
+    t = SteadyClock::now();
+    std::ofstream out(csv, std::ios::binary);
+    out << "id,created_day,month,category1,category3,street,grid,department,status,dispatched,"
+           "responded,evaluated,resolved,satisfied,basically,registered,closed,closed_on_time,"
+           "overdue,reworked,extended,returned,deadline_day,close_minutes\n";
+    auto lock = cube.lock_shared();
+    std::string line;
+    for (size_t row = 1; row < cube.rows(); ++row) {
+      if (cube.status_[row] == analytics::kAbsent) continue;
+      const auto f = cube.flags_[row];
+      const auto& lv = cube.category_levels_[cube.category_[row]];
+      const auto area = cube.area_[row];
+      int y = 0;
+      unsigned m = 0, d = 0;
+      civil_from_days(cube.created_day_[row], y, m, d);
+      char month[16];
+      std::snprintf(month, sizeof month, "%04d-%02u", y, m);
+      const int resolved = (cube.eval_[row] & 3) == analytics::kResolved;
+      const int sat = cube.eval_[row] >> 2;
+      auto bit = [&](std::uint16_t b) { return (f & b) ? "1" : "0"; };
+      line.clear();
+      line += std::to_string(row) + "," + std::to_string(cube.created_day_[row]) + "," + month +
+              "," + cube.categories_.code(lv[0]) + "," + cube.categories_.code(lv[2]) + "," +
+              cube.areas_.code(cube.area_street_[area]) + "," +
+              cube.areas_.code(cube.area_grid_[area]) + "," +
+              cube.departments_.code(cube.department_[row]) + "," +
+              std::string(cases::name(static_cast<cases::Status>(cube.status_[row]))) + "," +
+              bit(analytics::kDispatched) + "," +
+              ((f & analytics::kAcceptedOnTime) && (f & analytics::kContacted) ? "1" : "0") +
+              "," + bit(analytics::kEvaluated) + "," + (resolved ? "1" : "0") + "," +
+              (sat == analytics::kSatisfied ? "1" : "0") + "," +
+              (sat == analytics::kBasically ? "1" : "0") + "," + bit(analytics::kRegistered) +
+              "," + bit(analytics::kClosed) + "," + bit(analytics::kClosedOnTime) + "," +
+              bit(analytics::kOverdue) + "," + bit(analytics::kReworked) + "," +
+              bit(analytics::kExtended) + "," + bit(analytics::kReturned) + "," +
+              std::to_string(cube.deadline_day_[row]) + "," +
+              std::to_string(cube.close_minutes_[row]) + "\n";
+      out << line;
+    }
+    std::cout << json::serialize(json::object{{"what", "csv"}, {"file", csv}, {"ms", ms_since(t)}})
+              << std::endl;
+  }
+  return 0;
+}
