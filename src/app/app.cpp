@@ -43,7 +43,10 @@ Result<std::shared_ptr<const text::Classifier>> load_default_classifier() {
 Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock& clock) {
   std::unique_ptr<App> app(new App(clock));
   store::DatabaseOptions db_options;
-  db_options.url = options.db_url.empty() ? options.data_dir : options.db_url;
+  // --db, else $CIVICGRID_DB, else the SQLite file in --data.
+  std::string db_url = options.db_url;
+  if (const char* env = std::getenv("CIVICGRID_DB"); db_url.empty() && env) db_url = env;
+  db_options.url = db_url.empty() ? options.data_dir : db_url;
   auto db = store::open_database(db_options);
   if (!db) return fail(db.error());
   app->db_ = std::move(*db);
@@ -73,7 +76,7 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   if (auto ok = app->open311_->load(); !ok) return fail(ok.error());
   // The cube follows case changes from here on; it is filled by register_routes (servers only).
   app->analytics_ = std::make_unique<analytics::AnalyticsService>(
-      *app->cases_, options.db_url.empty() ? options.data_dir + "/analytics.json" : std::string());
+      *app->cases_, db_url.empty() ? options.data_dir + "/analytics.json" : std::string());
   return app;
 }
 
