@@ -75,8 +75,9 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
                                                            *app->audit_);
   if (auto ok = app->open311_->load(); !ok) return fail(ok.error());
   // The cube follows case changes from here on; it is filled by register_routes (servers only).
-  app->analytics_ = std::make_unique<analytics::AnalyticsService>(
-      *app->cases_, db_url.empty() ? options.data_dir + "/analytics.json" : std::string());
+  // Its configuration file stays in the data directory on PostgreSQL too (see docs/deploy.md).
+  app->analytics_ = std::make_unique<analytics::AnalyticsService>(*app->cases_,
+                                                                  options.data_dir + "/analytics.json");
   return app;
 }
 

@@ -20,12 +20,17 @@ std::string pg_url_with_database(std::string_view url, std::string_view database
 // Runs one or more SQL statements with psql; throws HarnessError when psql fails. Returns psql's
 // unaligned, tuples-only output.
 std::string psql(const std::string& url, const std::string& sql);
+// The same without throwing: psql's exit code and output.
+CommandResult psql_command(const std::string& url, const std::string& sql);
+// The database name in a URL.
+std::string pg_database_name(std::string_view url);
 
 // A database created for one test server (or one test) and dropped, with any connection still
 // open to it, when this goes away.
 class PgTestDatabase {
  public:
-  explicit PgTestDatabase(std::string_view prefix = "cg");
+  // A copy of `template_db` (which nothing may be connected to), empty by default.
+  explicit PgTestDatabase(std::string_view prefix = "cg", std::string_view template_db = "template0");
   ~PgTestDatabase();
   PgTestDatabase(const PgTestDatabase&) = delete;
   PgTestDatabase& operator=(const PgTestDatabase&) = delete;
