@@ -284,6 +284,23 @@ class PgTransaction final : public Transaction {
   bool finished_ = false;
 };
 
+Result<void> execute_autocommit(const std::string& url, std::string_view sql) {
+  auto conn = Connection::open(url, 0);
+  if (!conn) return fail(conn.error());
+  return (*conn)->exec_script(sql);
+}
+
+std::string url_with_database(std::string_view url, std::string_view database) {
+  const size_t scheme = url.find("://");
+  const size_t slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  const size_t query = url.find('?');
+  std::string out(url.substr(0, slash == std::string_view::npos ? query : slash));
+  out += '/';
+  out += database;
+  if (query != std::string_view::npos) out += url.substr(query);
+  return out;
+}
+
 PgDatabase::PgDatabase(const DatabaseOptions& options)
     : url_(options.url), statement_timeout_ms_(0) {
   readers_.limit = std::max(1, options.readers);

@@ -84,4 +84,11 @@ class PgDatabase final : public Database {
 // Quotes `name` as a PostgreSQL identifier ("a""b").
 std::string quote_identifier(std::string_view name);
 
+// Runs `sql` on a connection of its own outside any transaction block, for statements that cannot
+// run inside one (CREATE DATABASE, DROP DATABASE). For set-up and tests, not for request paths.
+Result<void> execute_autocommit(const std::string& url, std::string_view sql);
+
+// `url` (a postgresql:// URI) with its database name replaced by `database`.
+std::string url_with_database(std::string_view url, std::string_view database);
+
 }  // namespace civicgrid::store::postgres
