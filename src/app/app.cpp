@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/cluster_sync.h"
 #include "audit/routes.h"
 #include "cases/routes.h"
 #include "http/request_context.h"
@@ -50,9 +51,10 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   auto db = store::open_database(db_options);
   if (!db) return fail(db.error());
   app->db_ = std::move(*db);
+  if (app->db_->dialect() == store::Dialect::kPostgres) app->db_url_ = db_url;
   // Order matters: a module's tables may reference those of modules before it.
   const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(), cases::migrations(),
-                                      open311::migrations()};
+                                      open311::migrations(), cluster_migrations()};
   auto applied = store::apply_migrations(*app->db_, sets);
   if (!applied) return fail(applied.error());
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_, clock);
@@ -99,6 +101,7 @@ void App::register_text_routes(http::Router& router) {
 }
 
 App::~App() {
+  sync_.reset();
   if (db_) db_->close();
 }
 
@@ -128,6 +131,8 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
   cases::register_routes(router, *cases_);
   register_text_routes(router);
   open311::register_routes(router, *open311_);
+  // Listening starts before the cube is built so that no change committed meanwhile is missed.
+  if (!db_url_.empty()) sync_ = std::make_unique<ClusterSync>(*this, db_url_);
   if (auto n = analytics_->load(); !n)
     throw std::runtime_error("analytics: cannot build the statistics cube: " +
                              n.error().message_en());

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analytics/analytics.h"
+#include "app/cluster_sync.h"
 #include "audit/audit.h"
 #include "cases/cases.h"
 #include "core/work_calendar.h"
@@ -59,6 +60,8 @@ class App {
   std::unique_ptr<cases::CaseService> cases_;
   std::unique_ptr<open311::Open311Service> open311_;
   std::unique_ptr<analytics::AnalyticsService> analytics_;
+  std::string db_url_;                 // the PostgreSQL URL, "" on SQLite
+  std::unique_ptr<ClusterSync> sync_;  // servers on PostgreSQL: follows other processes' changes
 };
 
 // Locates a directory shipped with the source tree (e.g. "data/demo", "web/dist"): next to the

@@ -179,6 +179,10 @@ class CaseService {
   void on_change(ChangeListener listener);
   // For use cases of this module: tells every listener (after the commit).
   void notify_changed(const Case& c, std::span<const CaseEvent> events) const;
+  // Re-reads case `id` with all its events and tells every listener, as if this process had
+  // changed it: for changes committed by another process on the same store (several servers over
+  // PostgreSQL). kNotFound when the case does not exist.
+  Result<void> notify_external_change(std::int64_t id) const;
   // Every case in id order with its participants and its events whose action is in `with_events`
   // (none when empty), read in pages of read snapshots; for rebuilding derived in-memory views.
   // Free texts and personal data are not loaded (title, description, address, contact, reply,
