@@ -12,5 +12,6 @@ void add_apikey_commands(CLI::App& cli, int& exit_code);
 void add_audit_commands(CLI::App& cli, int& exit_code);
 void add_import_commands(CLI::App& cli, int& exit_code);
 void add_text_commands(CLI::App& cli, int& exit_code);
+void add_migrate_store_command(CLI::App& cli, int& exit_code);
 
 }  // namespace civicgrid::app

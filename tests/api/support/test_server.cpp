@@ -27,7 +27,7 @@ std::string file_tail(const std::string& path, std::size_t max_bytes) {
 
 TestServer::TestServer(TestServerOptions options)
     : options_(std::move(options)), dir_("civicgrid-api") {
-  if (test_on_postgres()) {
+  if (test_on_postgres() && !options_.sqlite) {
     if (options_.db_url.empty()) {
       pg_ = std::make_unique<PgTestDatabase>("cg_api");
       db_url_ = pg_->url();

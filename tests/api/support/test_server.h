@@ -41,6 +41,8 @@ struct TestServerOptions {
   // PostgreSQL: run on this database instead of a fresh one of its own (several servers over one
   // store). Ignored on SQLite.
   std::string db_url;
+  // Always SQLite, also in the PostgreSQL run (e.g. the source of a migrate-store test).
+  bool sqlite = false;
 };
 
 class TestServer {
