@@ -73,6 +73,14 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   app->cases_ = std::make_unique<cases::CaseService>(*app->db_, clock, app->calendar_, *app->identity_,
                                                      *app->audit_);
   if (auto ok = app->cases_->load(); !ok) return fail(ok.error());
+  if (!options.db_replica_url.empty()) {
+    // Full scans (the cube rebuild) read from the replica; everything else stays on the primary,
+    // so a client reads its own writes.
+    auto replica = store::open_database({.url = options.db_replica_url});
+    if (!replica) return fail(replica.error());
+    app->replica_ = std::move(*replica);
+    app->cases_->set_scan_source(app->replica_.get());
+  }
   app->open311_ = std::make_unique<open311::Open311Service>(*app->db_, clock, *app->cases_, *app->identity_,
                                                            *app->audit_);
   if (auto ok = app->open311_->load(); !ok) return fail(ok.error());
@@ -102,6 +110,7 @@ void App::register_text_routes(http::Router& router) {
 
 App::~App() {
   sync_.reset();
+  if (replica_) replica_->close();
   if (db_) db_->close();
 }
 

@@ -24,6 +24,7 @@ namespace civicgrid::app {
 struct StoreOptions {
   std::string data_dir = "var";  // SQLite file lives in <data_dir>/civicgrid.db
   std::string db_url;            // overrides data_dir when set
+  std::string db_replica_url;    // PostgreSQL read replica for heavy analytics reads, optional
   std::string calendar_file;     // default: data/calendar/cn-holidays.json shipped with civicgrid
 };
 
@@ -61,6 +62,7 @@ class App {
   std::unique_ptr<open311::Open311Service> open311_;
   std::unique_ptr<analytics::AnalyticsService> analytics_;
   std::string db_url_;                 // the PostgreSQL URL, "" on SQLite
+  std::unique_ptr<store::Database> replica_;  // --db-replica
   std::unique_ptr<ClusterSync> sync_;  // servers on PostgreSQL: follows other processes' changes
 };
 

@@ -41,18 +41,25 @@ CREATE TRIGGER open311_attributes_notify AFTER INSERT OR UPDATE OR DELETE ON ope
 
 }  // namespace
 
-store::MigrationSet cluster_migrations() { return {"cluster", kSqlite, kPostgres}; }
-
-ClusterSync::ClusterSync(App& app, const std::string& url) : app_(app) {
-  listener_ = std::make_unique<store::postgres::PgListener>(url, "civicgrid_changes",
-                                                            [this](const std::string& p) { apply(p); });
-  if (!listener_->wait_listening(10000)) spdlog::warn("cluster sync: not listening yet; retrying in the background");
+store::MigrationSet cluster_migrations() {
+  return {"cluster", kSqlite, kPostgres};
 }
 
-ClusterSync::~ClusterSync() { listener_.reset(); }
+ClusterSync::ClusterSync(App& app, const std::string& url) : app_(app) {
+  listener_ = std::make_unique<store::postgres::PgListener>(
+      url, "civicgrid_changes", [this](const std::string& p) { apply(p); });
+  if (!listener_->wait_listening(10000))
+    spdlog::warn("cluster sync: not listening yet; retrying in the background");
+}
+
+ClusterSync::~ClusterSync() {
+  listener_.reset();
+}
 
 void ClusterSync::apply(const std::string& payload) {
-  auto warn = [&](const Error& e) { spdlog::warn("cluster sync: applying '{}' failed: {}", payload, e.message_en()); };
+  auto warn = [&](const Error& e) {
+    spdlog::warn("cluster sync: applying '{}' failed: {}", payload, e.message_en());
+  };
   if (payload.starts_with("case:")) {
     std::int64_t id = 0;
     const char* first = payload.data() + 5;

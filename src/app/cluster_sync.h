@@ -1,8 +1,8 @@
 // Several civicgrid servers over one PostgreSQL store: each process keeps in-memory state derived
 // from the store (the analytics cube, the org tree and grid index, the case catalog, the Open311
 // attribute table). Triggers installed by cluster_migrations() send a notification on the channel
-// `civicgrid_changes` whenever one of those tables changes, delivered at commit; ClusterSync LISTENs
-// and refreshes what the change touches:
+// `civicgrid_changes` whenever one of those tables changes, delivered at commit; ClusterSync
+// LISTENs and refreshes what the change touches:
 //   case:<id>  → CaseService::notify_external_change (the cube follows)
 //   org        → the org tree and the grid index
 //   catalog    → categories, routing rules, time limits

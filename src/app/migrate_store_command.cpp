@@ -17,12 +17,14 @@ int migrate_store(const std::string& from_url, const std::string& to_url) {
   // Opening through App applies every migration on both sides, so their schemas agree.
   auto from = App::open({.db_url = from_url}, clock);
   if (!from) {
-    std::cerr << "civicgrid: --from: " << from.error().message_en() << " " << from.error().detail() << "\n";
+    std::cerr << "civicgrid: --from: " << from.error().message_en() << " " << from.error().detail()
+              << "\n";
     return 1;
   }
   auto to = App::open({.db_url = to_url}, clock);
   if (!to) {
-    std::cerr << "civicgrid: --to: " << to.error().message_en() << " " << to.error().detail() << "\n";
+    std::cerr << "civicgrid: --to: " << to.error().message_en() << " " << to.error().detail()
+              << "\n";
     return 1;
   }
   auto copied = store::copy_store((*from)->db(), (*to)->db());
@@ -32,8 +34,8 @@ int migrate_store(const std::string& from_url, const std::string& to_url) {
     return 1;
   }
   bool all_equal = true;
-  std::printf("%-28s %12s %16s %12s %16s  %s\n", "table", "rows(from)", "checksum(from)", "rows(to)",
-              "checksum(to)", "result");
+  std::printf("%-28s %12s %16s %12s %16s  %s\n", "table", "rows(from)", "checksum(from)",
+              "rows(to)", "checksum(to)", "result");
   for (const std::string& table : *copied) {
     auto a = store::table_sum((*from)->db(), table);
     auto b = store::table_sum((*to)->db(), table);
@@ -43,9 +45,10 @@ int migrate_store(const std::string& from_url, const std::string& to_url) {
     }
     const bool equal = a->rows == b->rows && a->checksum == b->checksum;
     all_equal = all_equal && equal;
-    std::printf("%-28s %12lld %016llx %12lld %016llx  %s\n", table.c_str(), static_cast<long long>(a->rows),
-                static_cast<unsigned long long>(a->checksum), static_cast<long long>(b->rows),
-                static_cast<unsigned long long>(b->checksum), equal ? "ok" : "DIFFERENT");
+    std::printf("%-28s %12lld %016llx %12lld %016llx  %s\n", table.c_str(),
+                static_cast<long long>(a->rows), static_cast<unsigned long long>(a->checksum),
+                static_cast<long long>(b->rows), static_cast<unsigned long long>(b->checksum),
+                equal ? "ok" : "DIFFERENT");
   }
   std::printf(all_equal ? "迁移完成，各表一致 / copied, every table matches\n"
                         : "迁移后存在差异 / tables differ after the copy\n");
@@ -59,8 +62,10 @@ void add_migrate_store_command(CLI::App& cli, int& exit_code) {
     std::string from, to;
   };
   auto opt = std::make_shared<Opts>();
-  auto* cmd = cli.add_subcommand("migrate-store", "迁移存储到另一数据库 / copy the store to another database");
-  cmd->add_option("--from", opt->from, "source: sqlite:PATH, a data directory, or postgresql://...")->required();
+  auto* cmd = cli.add_subcommand("migrate-store",
+                                 "迁移存储到另一数据库 / copy the store to another database");
+  cmd->add_option("--from", opt->from, "source: sqlite:PATH, a data directory, or postgresql://...")
+      ->required();
   cmd->add_option("--to", opt->to, "target: postgresql://... (or sqlite:PATH)")->required();
   cmd->callback([opt, &exit_code] { exit_code = migrate_store(opt->from, opt->to); });
 }

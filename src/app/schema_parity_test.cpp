@@ -37,14 +37,15 @@ std::string lower(std::string s) {
 std::string type_class(std::string type) {
   type = lower(type);
   if (type.find("int") != std::string::npos || type == "bigserial") return "integer";
-  if (type == "real" || type.find("double") != std::string::npos || type == "numeric") return "real";
+  if (type == "real" || type.find("double") != std::string::npos || type == "numeric")
+    return "real";
   if (type == "text") return "text";
   return "other:" + type;
 }
 
 void apply_all(store::Database& db) {
-  const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(), cases::migrations(),
-                                      open311::migrations()};
+  const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(),
+                                      cases::migrations(), open311::migrations()};
   auto applied = store::apply_migrations(db, sets);
   ASSERT_TRUE(applied) << applied.error().detail();
 }
@@ -52,7 +53,8 @@ void apply_all(store::Database& db) {
 Schema sqlite_schema(store::Database& db) {
   Schema out;
   auto r = db.read([&](store::Session& s) -> Result<void> {
-    auto tables = s.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    auto tables =
+        s.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
     if (!tables) return fail(tables.error());
     for (const auto& t : tables->rows) {
       const std::string table = t.str(0);
@@ -64,7 +66,8 @@ Schema sqlite_schema(store::Database& db) {
         out.columns[table][c.str(0)] = type_class(c.str(1)) + (notnull ? " not null" : "");
       }
     }
-    auto idx = s.query("SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL");
+    auto idx = s.query(
+        "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL");
     if (!idx) return fail(idx.error());
     for (const auto& i : idx->rows) out.indexes.insert(i.str(0) + "." + i.str(1));
     return {};
@@ -81,11 +84,13 @@ Schema postgres_schema(store::Database& db) {
         "WHERE table_schema = 'public'");
     if (!cols) return fail(cols.error());
     for (const auto& c : cols->rows)
-      out.columns[c.str(0)][c.str(1)] = type_class(c.str(2)) + (c.str(3) == "NO" ? " not null" : "");
+      out.columns[c.str(0)][c.str(1)] =
+          type_class(c.str(2)) + (c.str(3) == "NO" ? " not null" : "");
     // Indexes that back a PRIMARY KEY or UNIQUE constraint are implicit on SQLite, so only the
     // ones created by CREATE INDEX count.
     auto idx = s.query(
-        "SELECT i.tablename, i.indexname FROM pg_indexes i WHERE i.schemaname = 'public' AND NOT EXISTS "
+        "SELECT i.tablename, i.indexname FROM pg_indexes i WHERE i.schemaname = 'public' AND NOT "
+        "EXISTS "
         "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)");
     if (!idx) return fail(idx.error());
     for (const auto& i : idx->rows) out.indexes.insert(i.str(0) + "." + i.str(1));
@@ -97,7 +102,8 @@ Schema postgres_schema(store::Database& db) {
 
 TEST(SchemaParity, BothEnginesBuildTheSameTablesColumnsAndIndexes) {
   const char* admin = std::getenv("CIVICGRID_TEST_PG_URL");
-  if (!admin || !*admin) GTEST_SKIP() << "CIVICGRID_TEST_PG_URL is not set (scripts/run-tests sets it)";
+  if (!admin || !*admin)
+    GTEST_SKIP() << "CIVICGRID_TEST_PG_URL is not set (scripts/run-tests sets it)";
   std::string pattern = (std::filesystem::temp_directory_path() / "cg_parity_XXXXXX").string();
   const std::filesystem::path dir = mkdtemp(pattern.data());
   const std::string name = "cg_parity_" + std::to_string(getpid());
@@ -121,7 +127,8 @@ TEST(SchemaParity, BothEnginesBuildTheSameTablesColumnsAndIndexes) {
     ASSERT_TRUE(pg.columns.contains(table)) << "table " << table << " is missing on PostgreSQL";
     for (const auto& [col, type] : cols) {
       auto it = pg.columns.at(table).find(col);
-      ASSERT_NE(it, pg.columns.at(table).end()) << table << "." << col << " is missing on PostgreSQL";
+      ASSERT_NE(it, pg.columns.at(table).end())
+          << table << "." << col << " is missing on PostgreSQL";
       EXPECT_EQ(it->second, type) << table << "." << col;
     }
     EXPECT_EQ(pg.columns.at(table).size(), cols.size()) << "columns of " << table;

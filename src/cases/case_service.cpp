@@ -181,7 +181,7 @@ Result<std::int64_t> CaseService::scan(std::span<const Action> with_events,
       std::vector<Case> cases;
       std::vector<CaseEvent> events;
     };
-    auto page = db_.read([&](store::Session& s) -> Result<Page> {
+    auto page = (scan_db_ ? *scan_db_ : db_).read([&](store::Session& s) -> Result<Page> {
       auto cases = case_store::scan_page(s, after, kPage);
       if (!cases) return fail(cases.error());
       Page p{std::move(*cases), {}};

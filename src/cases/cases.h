@@ -188,6 +188,8 @@ class CaseService {
   // Free texts and personal data are not loaded (title, description, address, contact, reply,
   // extension reason and evaluation comment are empty; result is "-" when the case has one).
   Result<std::int64_t> scan(std::span<const Action> with_events, const ChangeListener& visit);
+  // Where scan() reads: a read replica (it must outlive this service), or nullptr for the store.
+  void set_scan_source(store::Database* replica) { scan_db_ = replica; }
 
   // --- configuration
   Result<void> put_categories(const std::vector<Category>& categories);
@@ -219,6 +221,7 @@ class CaseService {
   std::shared_ptr<const GridLocator> grids_;
   text::CategorySuggester suggester_;
   std::vector<ChangeListener> listeners_;
+  store::Database* scan_db_ = nullptr;
 };
 
 }  // namespace civicgrid::cases

@@ -35,7 +35,8 @@ class Conformance : public ::testing::TestWithParam<Engine> {
       options.url = dir_.string();
     } else {
       const char* admin = std::getenv("CIVICGRID_TEST_PG_URL");
-      if (!admin || !*admin) GTEST_SKIP() << "CIVICGRID_TEST_PG_URL is not set (scripts/run-tests sets it)";
+      if (!admin || !*admin)
+        GTEST_SKIP() << "CIVICGRID_TEST_PG_URL is not set (scripts/run-tests sets it)";
       admin_ = admin;
       static std::atomic<int> n{0};
       database_ = "cg_conf_" + std::to_string(getpid()) + "_" + std::to_string(n++);
@@ -47,7 +48,8 @@ class Conformance : public ::testing::TestWithParam<Engine> {
     db_ = std::move(*db);
     ASSERT_TRUE(db_->run_write([](Session& s) {
       return s.exec_script(
-          "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, score DOUBLE PRECISION,"
+          "CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, score DOUBLE "
+          "PRECISION,"
           " n BIGINT NOT NULL DEFAULT 0);"
           "CREATE TABLE child (id BIGINT PRIMARY KEY, parent BIGINT NOT NULL REFERENCES t(id),"
           " qty BIGINT NOT NULL CHECK (qty >= 0));");
@@ -60,7 +62,8 @@ class Conformance : public ::testing::TestWithParam<Engine> {
       std::error_code ec;
       std::filesystem::remove_all(dir_, ec);
     }
-    if (!database_.empty()) (void)postgres::execute_autocommit(admin_, "DROP DATABASE " + database_ + " WITH (FORCE)");
+    if (!database_.empty())
+      (void)postgres::execute_autocommit(admin_, "DROP DATABASE " + database_ + " WITH (FORCE)");
   }
 
   Result<std::int64_t> insert(std::int64_t id, std::string name) {
@@ -84,7 +87,8 @@ TEST_P(Conformance, ValuesRoundTripWithTheirTypes) {
     return s.execute("INSERT INTO t (id, name, score) VALUES ($1, $2, $3)",
                      {std::int64_t{-5}, std::string("null score"), nullptr});
   }));
-  auto r = db_->read([](Session& s) { return s.query("SELECT id, name, score, n FROM t ORDER BY id DESC"); });
+  auto r = db_->read(
+      [](Session& s) { return s.query("SELECT id, name, score, n FROM t ORDER BY id DESC"); });
   ASSERT_TRUE(r) << r.error().detail();
   ASSERT_EQ(r->rows.size(), 2u);
   EXPECT_EQ(r->columns, (std::vector<std::string>{"id", "name", "score", "n"}));
@@ -101,8 +105,10 @@ TEST_P(Conformance, ParametersAreTypedByWhereTheyAreUsed) {
   // A text parameter where an integer is expected, one placeholder used twice, integer arithmetic
   // past 32 bits, aggregate types.
   auto r = db_->read([](Session& s) {
-    return s.query("SELECT id + $2, count(*), sum(n) FROM t WHERE id = $1 OR name = 'x' AND id = $1 GROUP BY id",
-                   {std::string("1"), std::int64_t{4'000'000'000}});
+    return s.query(
+        "SELECT id + $2, count(*), sum(n) FROM t WHERE id = $1 OR name = 'x' AND id = $1 GROUP BY "
+        "id",
+        {std::string("1"), std::int64_t{4'000'000'000}});
   });
   ASSERT_TRUE(r) << r.error().detail();
   ASSERT_EQ(r->rows.size(), 1u);
@@ -114,17 +120,21 @@ TEST_P(Conformance, ParametersAreTypedByWhereTheyAreUsed) {
 TEST_P(Conformance, AffectedRowsCountChangesOnly) {
   ASSERT_TRUE(insert(1, "a"));
   ASSERT_TRUE(insert(2, "b"));
-  auto changed = db_->write([](Session& s) { return s.execute("UPDATE t SET n = n + 1 WHERE id >= $1", {std::int64_t{1}}); });
+  auto changed = db_->write([](Session& s) {
+    return s.execute("UPDATE t SET n = n + 1 WHERE id >= $1", {std::int64_t{1}});
+  });
   ASSERT_TRUE(changed);
   EXPECT_EQ(*changed, 2);
-  auto none = db_->write([](Session& s) { return s.execute("UPDATE t SET n = 0 WHERE id = $1", {std::int64_t{99}}); });
+  auto none = db_->write(
+      [](Session& s) { return s.execute("UPDATE t SET n = 0 WHERE id = $1", {std::int64_t{99}}); });
   ASSERT_TRUE(none);
   EXPECT_EQ(*none, 0);
   auto sel = db_->read([](Session& s) { return s.query("SELECT * FROM t"); });
   ASSERT_TRUE(sel);
   EXPECT_EQ(sel->affected_rows, 0);
   auto returning = db_->write([](Session& s) {
-    return s.query("INSERT INTO t (id, name) VALUES ($1, $2) RETURNING id", {std::int64_t{3}, std::string("c")});
+    return s.query("INSERT INTO t (id, name) VALUES ($1, $2) RETURNING id",
+                   {std::int64_t{3}, std::string("c")});
   });
   ASSERT_TRUE(returning);
   EXPECT_EQ(returning->rows.at(0).i64(0), 3);
@@ -144,10 +154,13 @@ TEST_P(Conformance, ConstraintViolationsMapToErrorKinds) {
   });
   ASSERT_FALSE(fk);
   EXPECT_EQ(fk.error().code(), ErrorCode::kInvalidArgument);
-  auto check = db_->write([](Session& s) { return s.execute("INSERT INTO child (id, parent, qty) VALUES (1, 1, -1)"); });
+  auto check = db_->write([](Session& s) {
+    return s.execute("INSERT INTO child (id, parent, qty) VALUES (1, 1, -1)");
+  });
   ASSERT_FALSE(check);
   EXPECT_EQ(check.error().code(), ErrorCode::kInvalidArgument);
-  auto notnull = db_->write([](Session& s) { return s.execute("INSERT INTO t (id, name) VALUES (7, $1)", {nullptr}); });
+  auto notnull = db_->write(
+      [](Session& s) { return s.execute("INSERT INTO t (id, name) VALUES (7, $1)", {nullptr}); });
   ASSERT_FALSE(notnull);
   EXPECT_EQ(notnull.error().code(), ErrorCode::kInvalidArgument);
   auto bad = db_->read([](Session& s) { return s.query("SELECT no_such_column FROM t"); });
@@ -232,7 +245,8 @@ TEST_P(Conformance, ConcurrentReadModifyWriteLosesNoUpdate) {
 }
 
 TEST_P(Conformance, MigrationsApplyOnceForTheEngine) {
-  const Migration sqlite[] = {{"m", 1, "a", "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, x TEXT);"}};
+  const Migration sqlite[] = {
+      {"m", 1, "a", "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, x TEXT);"}};
   const Migration pg[] = {{"m", 1, "a", "CREATE TABLE a (id BIGSERIAL PRIMARY KEY, x TEXT);"}};
   const MigrationSet set{"m", sqlite, pg};
   auto first = apply_migrations(*db_, std::span(&set, 1));
@@ -241,12 +255,15 @@ TEST_P(Conformance, MigrationsApplyOnceForTheEngine) {
   auto again = apply_migrations(*db_, std::span(&set, 1));
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->empty());
-  auto id = db_->write([](Session& s) { return s.query("INSERT INTO a (x) VALUES ($1) RETURNING id", {std::string("x")}); });
+  auto id = db_->write([](Session& s) {
+    return s.query("INSERT INTO a (x) VALUES ($1) RETURNING id", {std::string("x")});
+  });
   ASSERT_TRUE(id);
   EXPECT_EQ(id->rows.at(0).i64(0), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, Conformance, ::testing::Values(Engine::kSqlite, Engine::kPostgres), engine_name);
+INSTANTIATE_TEST_SUITE_P(Engines, Conformance,
+                         ::testing::Values(Engine::kSqlite, Engine::kPostgres), engine_name);
 
 }  // namespace
 }  // namespace civicgrid::store

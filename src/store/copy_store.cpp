@@ -72,7 +72,8 @@ Result<void> scan(Session& s, const std::string& table, const TableShape& t, Vis
   after += ")";
   std::vector<size_t> key_index;
   for (const auto& k : t.key)
-    key_index.push_back(static_cast<size_t>(std::find(t.columns.begin(), t.columns.end(), k) - t.columns.begin()));
+    key_index.push_back(
+        static_cast<size_t>(std::find(t.columns.begin(), t.columns.end(), k) - t.columns.begin()));
   std::vector<Value> last;
   for (;;) {
     auto page = last.empty() ? s.query(base + order, std::span<const Value>())
@@ -107,12 +108,16 @@ std::uint64_t row_hash(const Row& r) {
 
 Result<std::vector<std::string>> list_tables(Database& db) {
   return db.read([&](Session& s) -> Result<std::vector<std::string>> {
-    auto r = db.dialect() == Dialect::kSqlite
-                 ? s.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                           "AND name <> 'schema_migrations' ORDER BY rowid")
-                 : s.query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                           "WHERE n.nspname = current_schema() AND c.relkind = 'r' "
-                           "AND c.relname <> 'schema_migrations' ORDER BY c.oid");
+    auto r =
+        db.dialect() == Dialect::kSqlite
+            ? s.query(
+                  "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                  "'sqlite_%' "
+                  "AND name <> 'schema_migrations' ORDER BY rowid")
+            : s.query(
+                  "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                  "WHERE n.nspname = current_schema() AND c.relkind = 'r' "
+                  "AND c.relname <> 'schema_migrations' ORDER BY c.oid");
     if (!r) return fail(r.error());
     std::vector<std::string> out;
     for (const auto& row : r->rows) out.push_back(row.str(0));
@@ -162,7 +167,8 @@ Result<std::vector<std::string>> copy_store(Database& from, Database& to) {
       size_t p = 0;
       for (size_t r = 0; r < pending; ++r) {
         sql += r ? ", (" : "(";
-        for (size_t c = 0; c < t->columns.size(); ++c) sql += (c ? ", $" : "$") + std::to_string(++p);
+        for (size_t c = 0; c < t->columns.size(); ++c)
+          sql += (c ? ", $" : "$") + std::to_string(++p);
         sql += ")";
       }
       auto done = dst.query(sql, std::span<const Value>(params));
@@ -185,13 +191,14 @@ Result<std::vector<std::string>> copy_store(Database& from, Database& to) {
   if (to.dialect() == Dialect::kPostgres) {
     // Serial columns: the next id must follow the copied ones.
     auto serials = dst.query(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = "
+        "current_schema() "
         "AND column_default LIKE 'nextval(%'");
     if (!serials) return fail(serials.error());
     for (const auto& row : serials->rows) {
       const std::string table = row.str(0), column = row.str(1);
-      auto r = dst.query("SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX(" + quote(column) +
-                             "), 0) + 1, false) FROM " + quote(table),
+      auto r = dst.query("SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX(" +
+                             quote(column) + "), 0) + 1, false) FROM " + quote(table),
                          {quote(table), column});
       if (!r) return fail(r.error());
     }

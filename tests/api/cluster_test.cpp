@@ -40,10 +40,12 @@ class ClusterTest : public ::testing::Test {
   }
 
   static std::int64_t submit(TestServer& s, const std::string& title) {
-    HttpResponse r = s.client().post_json(
-        "/api/v1/appeals",
-        {{"type", "complaint"}, {"title", title}, {"description", "两个服务进程的测试"}, {"grid", "MH-S01-C01-G01"}});
-    if (r.status != 201) throw HarnessError("submit: HTTP " + std::to_string(r.status) + " " + r.body);
+    HttpResponse r = s.client().post_json("/api/v1/appeals", {{"type", "complaint"},
+                                                              {"title", title},
+                                                              {"description", "两个服务进程的测试"},
+                                                              {"grid", "MH-S01-C01-G01"}});
+    if (r.status != 201)
+      throw HarnessError("submit: HTTP " + std::to_string(r.status) + " " + r.body);
     return *r.integer("/id");
   }
   static std::int64_t total(TestServer& s) {
@@ -115,19 +117,26 @@ TEST_F(ClusterTest, EachProcessCubeFollowsTheOthersChanges) {
 }
 
 TEST_F(ClusterTest, OrgUnitsAddedThroughOneAreKnownToTheOther) {
-  HttpResponse created = a_->login_as("cl_admin").post_json(
-      "/api/v1/org/units", {{"code", "MH-S01-C09"}, {"name", "新建社区"}, {"kind", "community"}, {"parent", "MH-S01"}});
+  HttpResponse created = a_->login_as("cl_admin")
+                             .post_json("/api/v1/org/units", {{"code", "MH-S01-C09"},
+                                                              {"name", "新建社区"},
+                                                              {"kind", "community"},
+                                                              {"parent", "MH-S01"}});
   ASSERT_EQ(created.status, 201u) << created;
   // A grid under the new community, created through the other process, needs its parent there.
   HttpResponse grid;
   for (int i = 0; i < 100; ++i) {
-    grid = b_->login_as("cl_admin").post_json(
-        "/api/v1/org/units", {{"code", "MH-S01-C09-G01"}, {"name", "新网格"}, {"kind", "grid"}, {"parent", "MH-S01-C09"}});
+    grid = b_->login_as("cl_admin")
+               .post_json("/api/v1/org/units", {{"code", "MH-S01-C09-G01"},
+                                                {"name", "新网格"},
+                                                {"kind", "grid"},
+                                                {"parent", "MH-S01-C09"}});
     if (grid.status == 201) break;
     std::this_thread::sleep_for(50ms);
   }
   EXPECT_EQ(grid.status, 201u) << grid;
-  HttpResponse listed = b_->login_as("cl_admin").get("/api/v1/org/units?parent=MH-S01&kind=community");
+  HttpResponse listed =
+      b_->login_as("cl_admin").get("/api/v1/org/units?parent=MH-S01&kind=community");
   EXPECT_NE(listed.body.find("MH-S01-C09"), std::string::npos) << listed;
 }
 

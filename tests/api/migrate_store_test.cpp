@@ -17,10 +17,11 @@ TEST(MigrateStoreTest, SqliteStoreMovesToPostgresWithoutLoss) {
   create_users(county, {{"mig_disp", "dispatcher", "MH-CC"}, {"mig_res", "resident", ""}});
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 25; ++i) {
-    HttpResponse r = county.client().post_json(
-        "/api/v1/appeals",
-        {{"type", "report"}, {"title", "迁移测试 " + std::to_string(i)}, {"description", "路面破损 ' \" \\ ✓"},
-         {"grid", "MH-S01-C01-G01"}});
+    HttpResponse r =
+        county.client().post_json("/api/v1/appeals", {{"type", "report"},
+                                                      {"title", "迁移测试 " + std::to_string(i)},
+                                                      {"description", "路面破损 ' \" \\ ✓"},
+                                                      {"grid", "MH-S01-C01-G01"}});
     ASSERT_EQ(r.status, 201u) << r;
     ids.push_back(*r.integer("/id"));
   }
@@ -32,11 +33,14 @@ TEST(MigrateStoreTest, SqliteStoreMovesToPostgresWithoutLoss) {
   const std::string sqlite_cases = county.sql("SELECT count(*) FROM cases;");
 
   PgTestDatabase city("cg_migrate");
-  CommandResult r = run_cli({"migrate-store", "--from", "sqlite:" + county.db_path(), "--to", city.url()});
+  CommandResult r =
+      run_cli({"migrate-store", "--from", "sqlite:" + county.db_path(), "--to", city.url()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.find("DIFFERENT"), std::string::npos) << r.out;
-  for (const char* table : {"audit_log", "org_units", "users", "cases", "case_events", "categories", "sessions"}) {
-    const std::regex line(std::string("\\n") + table + " +([0-9]+) ([0-9a-f]{16}) +([0-9]+) ([0-9a-f]{16})  ok\\n");
+  for (const char* table :
+       {"audit_log", "org_units", "users", "cases", "case_events", "categories", "sessions"}) {
+    const std::regex line(std::string("\\n") + table +
+                          " +([0-9]+) ([0-9a-f]{16}) +([0-9]+) ([0-9a-f]{16})  ok\\n");
     std::smatch m;
     ASSERT_TRUE(std::regex_search(r.out, m, line)) << table << " not reported as equal:\n" << r.out;
     EXPECT_EQ(m[1], m[3]) << table;
@@ -48,11 +52,15 @@ TEST(MigrateStoreTest, SqliteStoreMovesToPostgresWithoutLoss) {
   // A server on the new store: same logins, same cases, the audit chain intact, new ids continue.
   TestServer city_server(TestServerOptions{.demo = false, .db_url = city.url()});
   city_server.start();
-  HttpResponse got = city_server.login_as("mig_disp").get("/api/v1/cases/" + std::to_string(ids[0]));
+  HttpResponse got =
+      city_server.login_as("mig_disp").get("/api/v1/cases/" + std::to_string(ids[0]));
   ASSERT_EQ(got.status, 200u) << got;
   EXPECT_EQ(got.str("/status"), "registered");
-  HttpResponse fresh = city_server.client().post_json(
-      "/api/v1/appeals", {{"type", "report"}, {"title", "迁移后新件"}, {"description", "新的诉求"}, {"grid", "MH-S01-C01-G01"}});
+  HttpResponse fresh =
+      city_server.client().post_json("/api/v1/appeals", {{"type", "report"},
+                                                         {"title", "迁移后新件"},
+                                                         {"description", "新的诉求"},
+                                                         {"grid", "MH-S01-C01-G01"}});
   ASSERT_EQ(fresh.status, 201u) << fresh;
   EXPECT_GT(*fresh.integer("/id"), ids.back());
   ASSERT_EQ(city_server.stop(), 0);

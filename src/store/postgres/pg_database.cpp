@@ -29,7 +29,9 @@ constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
 
-Error closed_error() { return Error::unavailable("数据库已关闭", "the database is closed"); }
+Error closed_error() {
+  return Error::unavailable("数据库已关闭", "the database is closed");
+}
 
 Error finished_error() {
   return Error::internal("statement issued on a transaction that was already committed");
@@ -42,7 +44,9 @@ std::string_view sql_excerpt(std::string_view sql) {
   return sql.substr(0, n);
 }
 
-bool retryable(std::string_view state) { return state == "40001" || state == "40P01"; }
+bool retryable(std::string_view state) {
+  return state == "40001" || state == "40P01";
+}
 
 // Maps a failed result (or, without one, the connection's state) to the store's error contract.
 Error map_error(PGconn* conn, const PGresult* res, std::string_view sql) {
@@ -53,7 +57,8 @@ Error map_error(PGconn* conn, const PGresult* res, std::string_view sql) {
     return Error::invalid("", "引用的数据不存在，或该数据仍被其他数据引用",
                           "a referenced record does not exist, or the record is still referenced");
   }
-  if (state == "23514") return Error::invalid("", "数据不符合约束条件", "a value violates a check constraint");
+  if (state == "23514")
+    return Error::invalid("", "数据不符合约束条件", "a value violates a check constraint");
   if (state == "23502") return Error::invalid("", "缺少必需的值", "a required value is missing");
   if (retryable(state) || state == "55P03" || state == "57014" || state.starts_with("08") ||
       state == "57P01" || state == "57P03" || PQstatus(conn) != CONNECTION_OK) {
@@ -62,8 +67,8 @@ Error map_error(PGconn* conn, const PGresult* res, std::string_view sql) {
   const char* msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
   std::string text = msg ? msg : "";
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return Error::internal("postgres error " + std::string(state.empty() ? "?" : state) + " (" + text +
-                         ") in: " + std::string(sql_excerpt(sql)));
+  return Error::internal("postgres error " + std::string(state.empty() ? "?" : state) + " (" +
+                         text + ") in: " + std::string(sql_excerpt(sql)));
 }
 
 struct ResultDeleter {
@@ -126,16 +131,19 @@ class Connection {
   ~Connection() { PQfinish(conn_); }
   Connection(const Connection&) = delete;
 
-  static Result<std::unique_ptr<Connection>> open(const std::string& url, int statement_timeout_ms) {
+  static Result<std::unique_ptr<Connection>> open(const std::string& url,
+                                                  int statement_timeout_ms) {
     auto conn = std::make_unique<Connection>(PQconnectdb(url.c_str()));
     if (PQstatus(conn->conn_) != CONNECTION_OK) {
       std::string msg = PQerrorMessage(conn->conn_);
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
       // The URL may hold a password, so only the server's words are kept.
-      return fail(Error::unavailable("无法连接 PostgreSQL：" + msg, "cannot connect to PostgreSQL: " + msg));
+      return fail(Error::unavailable("无法连接 PostgreSQL：" + msg,
+                                     "cannot connect to PostgreSQL: " + msg));
     }
     // UTC and UTF-8 whatever the server's defaults; a statement that runs away is cancelled.
-    std::string setup = "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET client_min_messages = warning;";
+    std::string setup =
+        "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'; SET client_min_messages = warning;";
     if (statement_timeout_ms > 0)
       setup += " SET statement_timeout = " + std::to_string(statement_timeout_ms) + ";";
     if (auto r = conn->exec_script(setup); !r) return fail(r.error());
@@ -180,22 +188,25 @@ class Connection {
     auto it = cache_.find(key);
     if (it == cache_.end() && cache_.size() < kMaxCachedStatements) {
       std::string stmt_name = "cg" + std::to_string(cache_.size() + 1);
-      ResultPtr prep(PQprepare(conn_, stmt_name.c_str(), std::string(sql).c_str(), static_cast<int>(n),
-                               n ? types.data() : nullptr));
-      if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) return fail(failure(prep.get(), sql));
+      ResultPtr prep(PQprepare(conn_, stmt_name.c_str(), std::string(sql).c_str(),
+                               static_cast<int>(n), n ? types.data() : nullptr));
+      if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK)
+        return fail(failure(prep.get(), sql));
       it = cache_.emplace(std::move(key), std::move(stmt_name)).first;
     }
     ResultPtr res;
     if (it != cache_.end()) {
       name = &it->second;
-      res.reset(PQexecPrepared(conn_, name->c_str(), static_cast<int>(n), n ? values.data() : nullptr,
-                               nullptr, nullptr, 0));
+      res.reset(PQexecPrepared(conn_, name->c_str(), static_cast<int>(n),
+                               n ? values.data() : nullptr, nullptr, nullptr, 0));
     } else {
-      res.reset(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(n), n ? types.data() : nullptr,
-                             n ? values.data() : nullptr, nullptr, nullptr, 0));
+      res.reset(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(n),
+                             n ? types.data() : nullptr, n ? values.data() : nullptr, nullptr,
+                             nullptr, 0));
     }
     const auto status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return fail(failure(res.get(), sql));
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+      return fail(failure(res.get(), sql));
     QueryResult out;
     const int columns = PQnfields(res.get());
     const int rows = PQntuples(res.get());
@@ -209,8 +220,10 @@ class Connection {
       out.rows.emplace_back(std::move(row));
     }
     const char* affected = PQcmdTuples(res.get());
-    if (affected && *affected && status == PGRES_COMMAND_OK) out.affected_rows = std::atoll(affected);
-    else if (affected && *affected && columns > 0) out.affected_rows = std::atoll(affected);
+    if (affected && *affected && status == PGRES_COMMAND_OK)
+      out.affected_rows = std::atoll(affected);
+    else if (affected && *affected && columns > 0)
+      out.affected_rows = std::atoll(affected);
     // A SELECT reports its row count in PQcmdTuples too; only statements that change rows count.
     if (status == PGRES_TUPLES_OK) {
       const char* tag = PQcmdStatus(res.get());
@@ -226,7 +239,8 @@ class Connection {
     while (PGresult* raw = PQgetResult(conn_)) {
       ResultPtr res(raw);
       const auto status = PQresultStatus(raw);
-      if (!error && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
+      if (!error && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
+          status != PGRES_EMPTY_QUERY)
         error = failure(raw, sql);
     }
     if (error) return fail(*error);
@@ -307,7 +321,9 @@ PgDatabase::PgDatabase(const DatabaseOptions& options)
   writers_.limit = std::max(1, options.readers) + 4;
 }
 
-PgDatabase::~PgDatabase() { close(); }
+PgDatabase::~PgDatabase() {
+  close();
+}
 
 Result<std::unique_ptr<PgDatabase>> PgDatabase::open(const DatabaseOptions& options) {
   std::unique_ptr<PgDatabase> db(new PgDatabase(options));
@@ -352,7 +368,8 @@ void PgDatabase::release(Pool& pool, Connection* conn) {
   conn->reset_flags();
   if (!conn->ok() || conn->in_transaction()) {
     // A broken connection is dropped; the next acquire opens a fresh one.
-    auto it = std::find_if(pool.all.begin(), pool.all.end(), [&](auto& p) { return p.get() == conn; });
+    auto it =
+        std::find_if(pool.all.begin(), pool.all.end(), [&](auto& p) { return p.get() == conn; });
     if (it != pool.all.end()) pool.all.erase(it);
   } else {
     pool.idle.push_back(conn);
@@ -360,7 +377,8 @@ void PgDatabase::release(Pool& pool, Connection* conn) {
   cv_.notify_all();
 }
 
-Result<std::unique_ptr<Transaction>> PgDatabase::begin(Pool& pool, std::string_view begin_sql, bool write) {
+Result<std::unique_ptr<Transaction>> PgDatabase::begin(Pool& pool, std::string_view begin_sql,
+                                                       bool write) {
   if (closed_.load()) return fail(closed_error());
   auto conn = acquire(pool);
   if (!conn) return fail(conn.error());
@@ -412,7 +430,8 @@ void PgDatabase::close() {
   cv_.notify_all();
   // Waits for connections in use to come back, then closes every one.
   cv_.wait(lock, [&] {
-    return readers_.idle.size() == readers_.all.size() && writers_.idle.size() == writers_.all.size();
+    return readers_.idle.size() == readers_.all.size() &&
+           writers_.idle.size() == writers_.all.size();
   });
   readers_.idle.clear();
   readers_.all.clear();

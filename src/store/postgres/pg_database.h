@@ -5,7 +5,8 @@
 // each body runs in its own REPEATABLE READ transaction on a pooled connection. When two bodies
 // touch the same rows, PostgreSQL aborts one with a serialization failure (40001) or a deadlock
 // (40P01); run_write() then rolls back and runs that body again, so a body must not have effects
-// outside the Session that a second run would repeat. Reads are REPEATABLE READ READ ONLY snapshots.
+// outside the Session that a second run would repeat. Reads are REPEATABLE READ READ ONLY
+// snapshots.
 //
 // Parameters: integers go as int8, reals as float8, text and NULL as type `unknown`, so the server
 // infers their type from where they are used (a text parameter fits a BIGINT column the way a

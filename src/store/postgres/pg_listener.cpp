@@ -4,14 +4,15 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <spdlog/spdlog.h>
+#include <chrono>
 
 #include "store/postgres/pg_database.h"
 
 namespace civicgrid::store::postgres {
 
-PgListener::PgListener(std::string url, std::string channel, std::function<void(const std::string&)> on_notify)
+PgListener::PgListener(std::string url, std::string channel,
+                       std::function<void(const std::string&)> on_notify)
     : url_(std::move(url)), channel_(std::move(channel)), on_notify_(std::move(on_notify)) {
   if (pipe(wake_) != 0) wake_[0] = wake_[1] = -1;
   thread_ = std::thread([this] { run(); });
@@ -39,7 +40,8 @@ void PgListener::run() {
   while (!stop_.load()) {
     PGconn* conn = PQconnectdb(url_.c_str());
     PGresult* res = nullptr;
-    if (PQstatus(conn) == CONNECTION_OK) res = PQexec(conn, ("LISTEN " + quote_identifier(channel_)).c_str());
+    if (PQstatus(conn) == CONNECTION_OK)
+      res = PQexec(conn, ("LISTEN " + quote_identifier(channel_)).c_str());
     const bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
     PQclear(res);
     if (!ok) {

@@ -17,7 +17,8 @@ namespace civicgrid::store::postgres {
 
 class PgListener {
  public:
-  PgListener(std::string url, std::string channel, std::function<void(const std::string&)> on_notify);
+  PgListener(std::string url, std::string channel,
+             std::function<void(const std::string&)> on_notify);
   // Stops the thread.
   ~PgListener();
   PgListener(const PgListener&) = delete;

@@ -48,30 +48,35 @@ std::string pg_url_with_database(std::string_view url, std::string_view database
 }
 
 CommandResult psql_command(const std::string& url, const std::string& sql) {
-  return run_command({"psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql}, {}, 120s);
+  return run_command(
+      {"psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql}, {}, 120s);
 }
 
 std::string pg_database_name(std::string_view url) {
   const size_t scheme = url.find("://");
   const size_t slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
   if (slash == std::string_view::npos) return {};
-  return std::string(url.substr(slash + 1, url.find('?') == std::string_view::npos ? std::string_view::npos
-                                                                                    : url.find('?') - slash - 1));
+  return std::string(url.substr(slash + 1, url.find('?') == std::string_view::npos
+                                               ? std::string_view::npos
+                                               : url.find('?') - slash - 1));
 }
 
 std::string psql(const std::string& url, const std::string& sql) {
   CommandResult r = psql_command(url, sql);
-  if (r.exit_code != 0) throw HarnessError("psql failed (" + std::to_string(r.exit_code) + "): " + r.err + "\nSQL: " + sql);
+  if (r.exit_code != 0)
+    throw HarnessError("psql failed (" + std::to_string(r.exit_code) + "): " + r.err +
+                       "\nSQL: " + sql);
   return r.out;
 }
 
 PgTestDatabase::PgTestDatabase(std::string_view prefix, std::string_view template_db) {
   static std::atomic<int> counter{0};
   std::random_device rd;
-  name_ = std::string(prefix) + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" +
-          std::to_string(rd() % 100000);
+  name_ = std::string(prefix) + "_" + std::to_string(getpid()) + "_" + std::to_string(counter++) +
+          "_" + std::to_string(rd() % 100000);
   const std::string admin = pg_admin_url();
-  psql(admin, "CREATE DATABASE " + name_ + " TEMPLATE " + std::string(template_db) + " ENCODING 'UTF8'");
+  psql(admin,
+       "CREATE DATABASE " + name_ + " TEMPLATE " + std::string(template_db) + " ENCODING 'UTF8'");
   url_ = pg_url_with_database(admin, name_);
 }
 

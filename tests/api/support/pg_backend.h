@@ -30,7 +30,8 @@ std::string pg_database_name(std::string_view url);
 class PgTestDatabase {
  public:
   // A copy of `template_db` (which nothing may be connected to), empty by default.
-  explicit PgTestDatabase(std::string_view prefix = "cg", std::string_view template_db = "template0");
+  explicit PgTestDatabase(std::string_view prefix = "cg",
+                          std::string_view template_db = "template0");
   ~PgTestDatabase();
   PgTestDatabase(const PgTestDatabase&) = delete;
   PgTestDatabase& operator=(const PgTestDatabase&) = delete;
