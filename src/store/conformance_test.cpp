@@ -262,6 +262,35 @@ TEST_P(Conformance, MigrationsApplyOnceForTheEngine) {
   EXPECT_EQ(id->rows.at(0).i64(0), 1);
 }
 
+TEST_P(Conformance, ServersMigratingAtOnceBothSucceed) {
+  if (GetParam() == Engine::kSqlite) GTEST_SKIP() << "a SQLite store belongs to one process";
+  const Migration pg[] = {{"m", 1, "a", "CREATE TABLE a (id BIGSERIAL PRIMARY KEY);"},
+                          {"m", 2, "b", "CREATE TABLE b (id BIGSERIAL PRIMARY KEY);"}};
+  const MigrationSet set{"m", {}, pg};
+  for (int round = 0; round < 5; ++round) {
+    ASSERT_TRUE(db_->run_write([](Session& s) {
+      return s.exec_script(
+          "DROP TABLE IF EXISTS a; DROP TABLE IF EXISTS b; DROP TABLE IF EXISTS "
+          "schema_migrations;");
+    }));
+    std::vector<Result<std::vector<AppliedMigration>>> results(3);
+    std::vector<std::thread> threads;
+    for (auto& r : results) {
+      threads.emplace_back([&] {
+        auto other = open_database({.url = postgres::url_with_database(admin_, database_)});
+        r = other ? apply_migrations(**other, std::span(&set, 1)) : fail(other.error());
+      });
+    }
+    for (auto& t : threads) t.join();
+    size_t applied = 0;
+    for (auto& r : results) {
+      ASSERT_TRUE(r) << r.error().detail();
+      applied += r->size();
+    }
+    EXPECT_EQ(applied, 2u);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Conformance,
                          ::testing::Values(Engine::kSqlite, Engine::kPostgres), engine_name);
 

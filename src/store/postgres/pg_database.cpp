@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -219,16 +222,12 @@ class Connection {
       for (int c = 0; c < columns; ++c) row.push_back(column_value(res.get(), r, c));
       out.rows.emplace_back(std::move(row));
     }
+    // A SELECT reports its row count in PQcmdTuples too; only statements that change rows count
+    // (INSERT ... RETURNING does).
     const char* affected = PQcmdTuples(res.get());
-    if (affected && *affected && status == PGRES_COMMAND_OK)
+    const std::string_view tag = PQcmdStatus(res.get());
+    if (affected && *affected && !tag.starts_with("SELECT"))
       out.affected_rows = std::atoll(affected);
-    else if (affected && *affected && columns > 0)
-      out.affected_rows = std::atoll(affected);
-    // A SELECT reports its row count in PQcmdTuples too; only statements that change rows count.
-    if (status == PGRES_TUPLES_OK) {
-      const char* tag = PQcmdStatus(res.get());
-      if (tag && std::string_view(tag).starts_with("SELECT")) out.affected_rows = 0;
-    }
     return out;
   }
 
