@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/cluster_sync.h"
 #include "audit/routes.h"
 #include "cases/routes.h"
 #include "http/request_context.h"
@@ -44,13 +45,17 @@ Result<std::shared_ptr<const text::Classifier>> load_default_classifier() {
 Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock& clock) {
   std::unique_ptr<App> app(new App(clock));
   store::DatabaseOptions db_options;
-  db_options.url = options.db_url.empty() ? options.data_dir : options.db_url;
+  // --db, else $CIVICGRID_DB, else the SQLite file in --data.
+  std::string db_url = options.db_url;
+  if (const char* env = std::getenv("CIVICGRID_DB"); db_url.empty() && env) db_url = env;
+  db_options.url = db_url.empty() ? options.data_dir : db_url;
   auto db = store::open_database(db_options);
   if (!db) return fail(db.error());
   app->db_ = std::move(*db);
+  if (app->db_->dialect() == store::Dialect::kPostgres) app->db_url_ = db_url;
   // Order matters: a module's tables may reference those of modules before it.
   const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(), cases::migrations(),
-                                      open311::migrations()};
+                                      open311::migrations(), cluster_migrations()};
   auto applied = store::apply_migrations(*app->db_, sets);
   if (!applied) return fail(applied.error());
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_, clock);
@@ -69,12 +74,21 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   app->cases_ = std::make_unique<cases::CaseService>(*app->db_, clock, app->calendar_, *app->identity_,
                                                      *app->audit_);
   if (auto ok = app->cases_->load(); !ok) return fail(ok.error());
+  if (!options.db_replica_url.empty()) {
+    // Full scans (the cube rebuild) read from the replica; everything else stays on the primary,
+    // so a client reads its own writes.
+    auto replica = store::open_database({.url = options.db_replica_url});
+    if (!replica) return fail(replica.error());
+    app->replica_ = std::move(*replica);
+    app->cases_->set_scan_source(app->replica_.get());
+  }
   app->open311_ = std::make_unique<open311::Open311Service>(*app->db_, clock, *app->cases_, *app->identity_,
                                                            *app->audit_);
   if (auto ok = app->open311_->load(); !ok) return fail(ok.error());
   // The cube follows case changes from here on; it is filled by register_routes (servers only).
-  app->analytics_ = std::make_unique<analytics::AnalyticsService>(
-      *app->cases_, options.db_url.empty() ? options.data_dir + "/analytics.json" : std::string());
+  // Its configuration file stays in the data directory on PostgreSQL too (see docs/deploy.md).
+  app->analytics_ = std::make_unique<analytics::AnalyticsService>(*app->cases_,
+                                                                  options.data_dir + "/analytics.json");
   app->similar_ = std::make_unique<cases::SimilarCases>(*app->cases_);
   return app;
 }
@@ -97,6 +111,8 @@ void App::register_text_routes(http::Router& router) {
 }
 
 App::~App() {
+  sync_.reset();
+  if (replica_) replica_->close();
   if (db_) db_->close();
 }
 
@@ -127,6 +143,8 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
   register_text_routes(router);
   text::register_reply_quality_route(router, calendar_);
   open311::register_routes(router, *open311_);
+  // Listening starts before the cube is built so that no change committed meanwhile is missed.
+  if (!db_url_.empty()) sync_ = std::make_unique<ClusterSync>(*this, db_url_);
   if (auto n = analytics_->load(); !n)
     throw std::runtime_error("analytics: cannot build the statistics cube: " +
                              n.error().message_en());

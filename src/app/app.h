@@ -6,6 +6,7 @@
 #include <string>
 
 #include "analytics/analytics.h"
+#include "app/cluster_sync.h"
 #include "audit/audit.h"
 #include "cases/cases.h"
 #include "cases/similar_cases.h"
@@ -24,6 +25,7 @@ namespace civicgrid::app {
 struct StoreOptions {
   std::string data_dir = "var";  // SQLite file lives in <data_dir>/civicgrid.db
   std::string db_url;            // overrides data_dir when set
+  std::string db_replica_url;    // PostgreSQL read replica for heavy analytics reads, optional
   std::string calendar_file;     // default: data/calendar/cn-holidays.json shipped with civicgrid
 };
 
@@ -62,6 +64,9 @@ class App {
   std::unique_ptr<open311::Open311Service> open311_;
   std::unique_ptr<analytics::AnalyticsService> analytics_;
   std::unique_ptr<cases::SimilarCases> similar_;  // filled by register_routes (servers only)
+  std::string db_url_;                 // the PostgreSQL URL, "" on SQLite
+  std::unique_ptr<store::Database> replica_;  // --db-replica
+  std::unique_ptr<ClusterSync> sync_;  // servers on PostgreSQL: follows other processes' changes
 };
 
 // Locates a directory shipped with the source tree (e.g. "data/demo", "web/dist"): next to the

@@ -15,5 +15,6 @@ void add_text_commands(CLI::App& cli, int& exit_code);
 // `text hot-issues` and `text reply-quality`, under the `text` command.
 void add_text_hot_reply_commands(CLI::App& text, int& exit_code);
 void add_demo_commands(CLI::App& cli, int& exit_code);
+void add_migrate_store_command(CLI::App& cli, int& exit_code);
 
 }  // namespace civicgrid::app

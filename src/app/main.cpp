@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   civicgrid::app::add_import_commands(cli, exit_code);
   civicgrid::app::add_text_commands(cli, exit_code);
   civicgrid::app::add_demo_commands(cli, exit_code);
+  civicgrid::app::add_migrate_store_command(cli, exit_code);
   CLI11_PARSE(cli, argc, argv);
   return exit_code;
 }

@@ -176,6 +176,8 @@ void add_serve_command(CLI::App& cli, int& exit_code) {
   auto* cmd = cli.add_subcommand("serve", "运行 HTTP 服务 / run the HTTP server");
   cmd->add_option("--data", opt->store.data_dir, "data directory (SQLite store)")->capture_default_str();
   cmd->add_option("--db", opt->store.db_url, "database URL (overrides --data)");
+  cmd->add_option("--db-replica", opt->store.db_replica_url,
+                  "PostgreSQL read replica for heavy analytics reads (the statistics cube rebuild)");
   cmd->add_option("--port", opt->server.port, "TCP port (0 = any free port)")->capture_default_str();
   cmd->add_option("--listen", opt->server.listen, "listen address")->capture_default_str();
   cmd->add_option("--threads", opt->server.threads, "worker threads (0 = 8 × cores, at least 64)");

@@ -154,6 +154,23 @@ void CaseService::notify_changed(const Case& c, std::span<const CaseEvent> event
   for (const auto& l : listeners_) l(c, events);
 }
 
+Result<void> CaseService::notify_external_change(std::int64_t id) const {
+  struct Loaded {
+    Case c;
+    std::vector<CaseEvent> events;
+  };
+  auto loaded = db_.read([&](store::Session& s) -> Result<Loaded> {
+    auto c = case_store::load(s, id);
+    if (!c) return fail(c.error());
+    auto ev = case_store::events(s, id);
+    if (!ev) return fail(ev.error());
+    return Loaded{std::move(*c), std::move(*ev)};
+  });
+  if (!loaded) return fail(loaded.error());
+  notify_changed(loaded->c, loaded->events);
+  return {};
+}
+
 Result<std::int64_t> CaseService::scan(std::span<const Action> with_events,
                                        const ChangeListener& visit) {
   constexpr int kPage = 10000;
@@ -164,7 +181,7 @@ Result<std::int64_t> CaseService::scan(std::span<const Action> with_events,
       std::vector<Case> cases;
       std::vector<CaseEvent> events;
     };
-    auto page = db_.read([&](store::Session& s) -> Result<Page> {
+    auto page = (scan_db_ ? *scan_db_ : db_).read([&](store::Session& s) -> Result<Page> {
       auto cases = case_store::scan_page(s, after, kPage);
       if (!cases) return fail(cases.error());
       Page p{std::move(*cases), {}};

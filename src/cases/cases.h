@@ -189,11 +189,17 @@ class CaseService {
   void on_change(ChangeListener listener);
   // For use cases of this module: tells every listener (after the commit).
   void notify_changed(const Case& c, std::span<const CaseEvent> events) const;
+  // Re-reads case `id` with all its events and tells every listener, as if this process had
+  // changed it: for changes committed by another process on the same store (several servers over
+  // PostgreSQL). kNotFound when the case does not exist.
+  Result<void> notify_external_change(std::int64_t id) const;
   // Every case in id order with its participants and its events whose action is in `with_events`
   // (none when empty), read in pages of read snapshots; for rebuilding derived in-memory views.
   // Free texts and personal data are not loaded (title, description, address, contact, reply,
   // extension reason and evaluation comment are empty; result is "-" when the case has one).
   Result<std::int64_t> scan(std::span<const Action> with_events, const ChangeListener& visit);
+  // Where scan() reads: a read replica (it must outlive this service), or nullptr for the store.
+  void set_scan_source(store::Database* replica) { scan_db_ = replica; }
 
   // --- configuration
   Result<void> put_categories(const std::vector<Category>& categories);
@@ -226,6 +232,7 @@ class CaseService {
   text::CategorySuggester suggester_;
   std::vector<ChangeListener> listeners_;
   const SimilarCases* similar_ = nullptr;
+  store::Database* scan_db_ = nullptr;
 };
 
 }  // namespace civicgrid::cases

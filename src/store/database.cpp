@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "store/postgres/pg_database.h"
 #include "store/sqlite/sqlite_database.h"
 
 namespace civicgrid::store {
@@ -130,7 +131,9 @@ Result<std::unique_ptr<Database>> open_database(const DatabaseOptions& options) 
           Error::invalid("db", "SQLite 地址缺少文件路径", "the sqlite URL has no file path"));
     }
   } else if (scheme == "postgresql" || scheme == "postgres") {
-    return fail(Error::invalid("db", "尚未支持 PostgreSQL", "PostgreSQL support is not built yet"));
+    auto pg = postgres::PgDatabase::open(options);
+    if (!pg) return fail(pg.error());
+    return std::unique_ptr<Database>(std::move(*pg));
   } else if (!scheme.empty()) {
     // The rest of the URL may hold credentials, so only the scheme is echoed.
     return fail(Error::invalid("db", "不支持的数据库类型：" + scheme,

@@ -145,7 +145,7 @@ class Database {
 
 struct DatabaseOptions {
   // "sqlite:/path/to/file.db" or a directory (the file civicgrid.db inside it);
-  // "postgresql://..." once that adapter exists.
+  // "postgresql://..." or "postgres://..." (a libpq connection URI).
   std::string url;
   int readers = 4;
   int busy_timeout_ms = 5000;

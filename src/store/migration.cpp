@@ -17,6 +17,10 @@ constexpr std::string_view kCreateTable =
     "applied_at BIGINT NOT NULL, PRIMARY KEY (module, version))";
 constexpr std::string_view kSelectApplied =
     "SELECT version, checksum FROM schema_migrations WHERE module = $1";
+// PostgreSQL: servers starting at once on one database take turns migrating (a transaction-level
+// advisory lock; the number is arbitrary but fixed). The one that waited fails on the objects the
+// other created (its snapshot predates them), finds the version recorded and goes on.
+constexpr std::string_view kMigrationLock = "SELECT pg_advisory_xact_lock(7346201958)";
 constexpr std::string_view kInsertApplied =
     "INSERT INTO schema_migrations (module, version, name, checksum, applied_at) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -48,6 +52,9 @@ const std::string& engine_message(const Error& e) {
 Result<void> ensure_table(Database& db) {
   auto tx = db.begin_write();
   if (!tx) return fail(tx.error());
+  if (db.dialect() == Dialect::kPostgres) {
+    if (auto r = (*tx)->query(kMigrationLock); !r) return fail(r.error());
+  }
   if (auto r = (*tx)->exec_script(kCreateTable); !r) {
     return fail(Error::internal("cannot create schema_migrations: " + engine_message(r.error())));
   }
@@ -73,6 +80,9 @@ Result<void> apply_one(Database& db, std::string_view module, const Migration& m
   };
   auto tx = db.begin_write();
   if (!tx) return fail(failed(tx.error()));
+  if (db.dialect() == Dialect::kPostgres) {
+    if (auto r = (*tx)->query(kMigrationLock); !r) return fail(failed(r.error()));
+  }
   // On any failure below, the transaction's destructor rolls back the migration's statements too.
   if (auto r = (*tx)->exec_script(m.sql); !r) return fail(failed(r.error()));
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -125,7 +135,12 @@ Result<std::vector<AppliedMigration>> apply_migrations(Database& db,
                                     " is not applied but the later V" +
                                     std::to_string(max_recorded) + " is"));
       }
-      if (auto r = apply_one(db, set.module, m, sum); !r) return fail(r.error());
+      if (auto r = apply_one(db, set.module, m, sum); !r) {
+        // Applied meanwhile by another process on the same PostgreSQL database?
+        auto now = db.dialect() == Dialect::kPostgres ? load_applied(db, set.module) : recorded;
+        if (!now || !now->contains(m.version) || now->at(m.version) != sum) return fail(r.error());
+        continue;
+      }
       applied_now.push_back({std::string(set.module), m.version, std::string(m.name)});
     }
   }

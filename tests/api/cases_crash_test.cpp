@@ -32,12 +32,9 @@ class CasesCrashTest : public ::testing::Test {
   static void TearDownTestSuite() { server_.reset(); }
   void SetUp() override { ASSERT_TRUE(server_ && server_->running()) << "no server"; }
 
-  // Rows in the cases table, read with the sqlite3 CLI while no server runs.
+  // Rows in the cases table, read with the engine's own client while no server runs.
   static std::int64_t stored_cases() {
-    const CommandResult r =
-        run_command({"sqlite3", server_->db_path(), "SELECT count(*) FROM cases;"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return std::atoll(r.out.c_str());
+    return std::atoll(server_->sql("SELECT count(*) FROM cases;").c_str());
   }
 
   static std::unique_ptr<TestServer> server_;

@@ -161,16 +161,23 @@ class AuditTamperTest : public ::testing::Test {
     ASSERT_EQ(stop_status_, 0) << server_->log_tail();
     copy_ = std::make_unique<TempDir>("civicgrid-api-tamper");
     copy_dir(server_->data_dir(), copy_->path());
+    if (server_->on_postgres())
+      pg_copy_ = std::make_unique<PgTestDatabase>("cg_tamper", pg_database_name(server_->db_url()));
   }
 
-  CommandResult verify() const { return run_cli({"audit", "verify", "--data", copy_->path()}); }
+  CommandResult verify() const {
+    if (pg_copy_) return run_cli({"audit", "verify", "--db", pg_copy_->url()});
+    return run_cli({"audit", "verify", "--data", copy_->path()});
+  }
   CommandResult sql(const std::string& statement) const {
+    if (pg_copy_) return psql_command(pg_copy_->url(), statement);
     return run_command({"sqlite3", copy_->path() + "/civicgrid.db", statement});
   }
 
   static std::unique_ptr<TestServer> server_;
   static int stop_status_;
   std::unique_ptr<TempDir> copy_;
+  std::unique_ptr<PgTestDatabase> pg_copy_;  // on PostgreSQL, the copy is a database
 };
 
 std::unique_ptr<TestServer> AuditTamperTest::server_;

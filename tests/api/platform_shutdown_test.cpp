@@ -57,10 +57,16 @@ TEST(ShutdownTest, InFlightRequestIsAnsweredBeforeExit) {
   create_user(server, "inflight", "resident");
 
   // Another process holds SQLite's write lock, so the login below blocks inside its handler
-  // (busy timeout 5 s) until the lock is released: a request reliably in flight.
+  // (busy timeout 5 s) until the lock is released: a request reliably in flight. On PostgreSQL a
+  // lock on the sessions table does the same.
   Subprocess lock =
-      Subprocess::spawn({"sqlite3", server.db_path()}, {.stdin_pipe = true, .search_path = true});
-  lock.write_stdin("BEGIN IMMEDIATE;\nSELECT 'lock-held';\n");
+      server.on_postgres()
+          ? Subprocess::spawn({"psql", "-X", "-q", "-A", "-t", "-d", server.db_url()},
+                              {.stdin_pipe = true, .search_path = true})
+          : Subprocess::spawn({"sqlite3", server.db_path()}, {.stdin_pipe = true, .search_path = true});
+  lock.write_stdin(server.on_postgres()
+                       ? "BEGIN;\nLOCK TABLE sessions IN EXCLUSIVE MODE;\nSELECT 'lock-held';\n"
+                       : "BEGIN IMMEDIATE;\nSELECT 'lock-held';\n");
   ASSERT_TRUE(lock.wait_for_stdout("lock-held", 10s)) << lock.stderr_text();
 
   HttpResponse answer;

@@ -26,9 +26,30 @@ std::string file_tail(const std::string& path, std::size_t max_bytes) {
 }  // namespace
 
 TestServer::TestServer(TestServerOptions options)
-    : options_(std::move(options)), dir_("civicgrid-api") {}
+    : options_(std::move(options)), dir_("civicgrid-api") {
+  if (test_on_postgres() && !options_.sqlite) {
+    if (options_.db_url.empty()) {
+      pg_ = std::make_unique<PgTestDatabase>("cg_api");
+      db_url_ = pg_->url();
+    } else {
+      db_url_ = options_.db_url;
+    }
+    register_db_url(dir_.path(), db_url_);
+  }
+}
 
-TestServer::~TestServer() = default;  // process_ (declared after dir_) is killed before dir_ goes
+TestServer::~TestServer() {
+  // The server goes first: its database can only be dropped once nothing uses it.
+  if (process_.started()) process_.kill9();
+  unregister_db_url(dir_.path());
+}
+
+std::string TestServer::sql(const std::string& statement) const {
+  if (on_postgres()) return psql(db_url_, statement);
+  CommandResult r = run_command({"sqlite3", db_path(), statement});
+  if (r.exit_code != 0) throw HarnessError("sqlite3 failed: " + r.err + "\nSQL: " + statement);
+  return r.out;
+}
 
 bool TestServer::running() {
   return process_.started() && process_.running();
@@ -39,6 +60,7 @@ void TestServer::start() {
   std::vector<std::string> argv{civicgrid_binary(), "serve",           "--data", dir_.path(),
                                 "--listen",         "127.0.0.1",       "--port", "0",
                                 "--log-level",      options_.log_level};
+  if (on_postgres()) argv.insert(argv.end(), {"--db", db_url_});
   if (options_.demo) argv.push_back("--demo");
   if (options_.test_clock) argv.push_back("--test-clock");
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
@@ -122,6 +144,7 @@ std::string TestServer::log_tail(std::size_t max_bytes) const {
 CommandResult TestServer::cli(std::vector<std::string> args, std::string_view stdin_text) const {
   args.push_back("--data");
   args.push_back(dir_.path());
+  if (on_postgres()) args.insert(args.end(), {"--db", db_url_});
   return run_cli(args, stdin_text);
 }
 
@@ -142,6 +165,7 @@ std::vector<std::string> user_add_argv(const std::string& data_dir, const UserSp
   if (!user.unit.empty()) argv.insert(argv.end(), {"--unit", user.unit});
   if (!user.phone.empty()) argv.insert(argv.end(), {"--phone", user.phone});
   if (!user.display_name.empty()) argv.insert(argv.end(), {"--name", user.display_name});
+  if (const std::string url = db_url_for(data_dir); !url.empty()) argv.insert(argv.end(), {"--db", url});
   return argv;
 }
 

@@ -18,11 +18,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "support/http_client.h"
+#include "support/pg_backend.h"
 #include "support/subprocess.h"
 
 namespace civicgrid::api_test {
@@ -36,6 +38,11 @@ struct TestServerOptions {
   std::string log_level = "warn";
   std::vector<std::string> extra_args;  // e.g. {"--body-limit", "1024"}
   std::chrono::milliseconds start_timeout{30000};
+  // PostgreSQL: run on this database instead of a fresh one of its own (several servers over one
+  // store). Ignored on SQLite.
+  std::string db_url;
+  // Always SQLite, also in the PostgreSQL run (e.g. the source of a migrate-store test).
+  bool sqlite = false;
 };
 
 class TestServer {
@@ -69,6 +76,12 @@ class TestServer {
   std::uint16_t port() const { return port_; }
   const std::string& data_dir() const { return dir_.path(); }
   std::string db_path() const { return dir_.path() + "/civicgrid.db"; }
+  // The server's PostgreSQL database URL, or "" on SQLite.
+  const std::string& db_url() const { return db_url_; }
+  bool on_postgres() const { return !db_url_.empty(); }
+  // Runs SQL on the server's store with the engine's own client (sqlite3 or psql) and returns its
+  // output (one line per row, columns separated by '|'); throws HarnessError when it fails.
+  std::string sql(const std::string& statement) const;
   // What the server printed on stdout in this run (demo passwords, the listening line, log lines).
   std::string stdout_text() const { return process_.stdout_text(); }
   // The last `max_bytes` of the server's stderr and stdout logs of all runs, for failure messages.
@@ -85,6 +98,8 @@ class TestServer {
  private:
   TestServerOptions options_;
   TempDir dir_;
+  std::unique_ptr<PgTestDatabase> pg_;  // the server's own database on PostgreSQL
+  std::string db_url_;
   Subprocess process_;
   std::uint16_t port_ = 0;
 };

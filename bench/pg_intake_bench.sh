@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Durable appeal intake over HTTP on PostgreSQL: the same load as bench/intake_bench.sh (wrk driving
+# POST /api/v1/appeals with keep-alive), with the server on a fresh PostgreSQL 15 cluster started
+# for the run (scripts/pg-test-server: fsync on, synchronous_commit on, default settings otherwise).
+# Counts the stored cases to confirm every 201 was a committed row.
+# Usage: bench/pg_intake_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
+set -euo pipefail
+build=${1:-build}
+seconds=${2:-15}
+connections=${3:-64}
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=$(mktemp -d)
+pgdir=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+admin=$("$root/scripts/pg-test-server" start "$pgdir")
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; "$root/scripts/pg-test-server" stop "$pgdir"; rm -rf "$dir"' EXIT
+psql -X -q "$admin" -c "CREATE DATABASE bench"
+url=${admin%/postgres}/bench
+"$build/civicgrid" serve --demo --data "$dir" --db "$url" --port "$port" --listen 127.0.0.1 --log-level warn \
+  --threads "${THREADS:-64}" > "$dir/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+echo "intake on PostgreSQL: $seconds s, $connections connections"
+wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/bench/intake.lua" "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
+curl -s "http://127.0.0.1:$port/metrics" | grep -E "civicgrid_db_write_transactions" || true
+kill -TERM $pid; wait $pid || true
+echo "cases stored: $(psql -X -A -t "$url" -c 'SELECT count(*) FROM cases')"

@@ -1,0 +1,42 @@
+// Several civicgrid servers over one PostgreSQL store: each process keeps in-memory state derived
+// from the store (the analytics cube, the org tree and grid index, the case catalog, the Open311
+// attribute table). Triggers installed by cluster_migrations() send a notification on the channel
+// `civicgrid_changes` whenever one of those tables changes, delivered at commit; ClusterSync
+// LISTENs and refreshes what the change touches:
+//   case:<id>  → CaseService::notify_external_change (the cube follows)
+//   org        → the org tree and the grid index
+//   catalog    → categories, routing rules, time limits
+//   open311    → Open311 service attributes
+//   *          → everything, the cube rebuilt (after the listener lost its connection)
+// A process also receives its own changes; applying them again is harmless (the cube keeps the
+// newest version of a case). See docs/adr/0016-postgresql-back-end.md.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/migration.h"
+#include "store/postgres/pg_listener.h"
+
+namespace civicgrid::app {
+
+class App;
+
+// PostgreSQL: the notification triggers. SQLite: none (one process per store).
+store::MigrationSet cluster_migrations();
+
+class ClusterSync {
+ public:
+  // Starts listening on `url`; returns once LISTEN is in place (or after 10 s).
+  ClusterSync(App& app, const std::string& url);
+  ~ClusterSync();
+
+  // Applies one notification payload (see above). Public for tests.
+  void apply(const std::string& payload);
+
+ private:
+  App& app_;
+  std::unique_ptr<store::postgres::PgListener> listener_;
+};
+
+}  // namespace civicgrid::app
