@@ -121,3 +121,12 @@ describe('department pages', () => {
     expect(calls).toEqual([1, 2]);
   });
 });
+
+describe('workbench queues', () => {
+  it('the supervised queue is a server filter, not a status', async () => {
+    const { QUEUES, queueCount } = await import('../src/lib/queues.js');
+    const q = QUEUES.find((x) => x.key === 'supervised');
+    expect(q.filter).toEqual({ supervised: 'true' });
+    expect(queueCount(q, { submitted: 3 })).toBe(null);
+  });
+});
