@@ -2,7 +2,7 @@
 // playwright-core, against the real server (see server.mjs): a resident submits an appeal and gets a
 // tracking code; the dispatcher registers and dispatches it; the department's handler accepts and
 // handles it; the dispatcher verifies and closes it; the resident evaluates it; the leader's cockpit
-// counts it. Along the way: the resident sees the suggested category while typing; a near-copy
+// counts it. Earlier months of the district are imported first (seed.mjs). Along the way: the resident sees the suggested category while typing; a near-copy
 // submitted by another resident is listed as similar on the case page, with the merge pre-filled;
 // reply-quality hints show before the handler sends; the cockpit shows its decision-support panels
 // and the hotspot map; the capacity page loads; department pages count their cases. Any console
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startServer, repoRoot } from './server.mjs';
-import { seed } from './seed.mjs';
+import { seed, historyLines } from './seed.mjs';
 
 const shots = process.env.CIVICGRID_SCREENSHOTS || join(repoRoot, 'docs', 'screenshots');
 mkdirSync(shots, { recursive: true });
@@ -22,7 +22,13 @@ const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
 // Optional endpoints the pages probe; a 404 from these is expected on servers without them.
 const OPTIONAL = [/\/similar$/, /\/text\/reply-quality$/];
 
-const server = await startServer();
+const server = await startServer({
+  history: async (base) => {
+    const get = async (path) => (await fetch(base + path)).json();
+    const grids = (await get('/api/v1/org/units?kind=grid')).units.map((g) => g.code);
+    return historyLines(grids, (await get('/api/v1/categories')).categories);
+  },
+});
 const profile = mkdtempSync(join(tmpdir(), 'civicgrid-chromium-'));
 const errors = [];
 let context;
@@ -145,8 +151,10 @@ try {
   };
   const dispToken = (await api('POST', '/api/v1/auth/login', { username: 'dispatcher', password: server.passwords.dispatcher })).token;
   const mine = (await api('GET', '/api/v1/cases?status=submitted&text=' + encodeURIComponent(title), null, dispToken)).cases[0];
-  const copy = await api('POST', '/api/v1/appeals', { type: 'complaint', title: '湖滨小区门口垃圾堆积', grid: mine.grid.code,
-    description: '湖滨社区3栋门口垃圾堆积三天没人清理，气味很大，请尽快处理！' });
+  // (The index finds candidates by MinHash bands: a copy this close is found with near certainty.)
+  const copyTitle = title.replace(' ', '了 ');
+  const copy = await api('POST', '/api/v1/appeals', { type: 'complaint', title: copyTitle, grid: mine.grid.code,
+    description: '湖滨社区3栋门口垃圾堆积三天无人清理，味道很大，请尽快处理！' });
 
   step = 'session expiry';
   await page.goto(B + '/');
@@ -241,8 +249,12 @@ try {
   // problems, monthly-topic candidates and hot issues, each from its endpoint.
   await page.waitForSelector('[data-test=warnings], [data-test=warnings-none]');
   await page.waitForSelector('[data-test=hotspots] li');
-  for (const panel of ['recurring', 'topics', 'hot-issues']) await page.waitForSelector(`[data-test=${panel}] h2`);
-  await page.waitForSelector('[data-test=hot-issues] li');
+  // The imported months make a recurring problem and a monthly-topic candidate; the near-copy and
+  // its case make a hot issue.
+  for (const panel of ['recurring', 'topics', 'hot-issues']) await page.waitForSelector(`[data-test=${panel}] li`);
+  // The issue is titled by one of its appeals: either the case or its copy.
+  const issues = await page.locator('[data-test=hot-issues]').innerText();
+  assert.ok(issues.includes(title) || issues.includes(copyTitle), 'the near-copies form a hot issue');
   await shot('08-cockpit');
   await page.click('[data-test=map-hotspot]');
   await page.waitForTimeout(300);
@@ -260,7 +272,7 @@ try {
   await page.waitForURL(/\/cockpit\/capacity/);
   // The handler handled the case: the handler post lists them; the grid workers' post its grids.
   await page.locator('[data-test=capacity-people] .el-table__row', { hasText: 'handler' }).waitFor();
-  await page.waitForSelector('[data-test=training] h2');
+  await page.waitForSelector('[data-test=training-rows] .el-table__row');
   await shot('16-capacity');
   await page.click('[data-test=post-grid_worker]');
   await page.waitForSelector('[data-test=capacity-grids] .el-table__row');

@@ -83,7 +83,7 @@ export default {
     rank: 'Rank', unit: 'Unit', volume: 'Cases', warnings: 'Warnings', noWarnings: 'No warnings', clickHint: 'Click a chart to see its cases',
     hotspot: 'Hotspot grids', uncategorised: 'Not yet categorised',
     hotspotMap: 'Hotspots: {name}', mapAll: 'All cases', mapHotspot: 'Category hotspots', warningsHint: 'last 7 days against the 8 windows before',
-    severity: { high: 'high', medium: 'medium', low: 'low' }, hotspotHint: 'A grid with ≥3 cases of the category and 1.5× its district share is a hotspot (red outline)',
+    severity: { high: 'high', medium: 'medium', low: 'low' }, hotspotHint: 'A grid with ≥3 cases of the category and 1.5× its district share is a hotspot (gold outline on the map)',
     hotspotTag: 'hotspot', recurring: 'Act before asked', recurringHint: 'same problem at the same grid in ≥3 of the last 6 months', proactive: 'proactive',
     noRecurring: 'No recurring problems', topics: 'Monthly-topic candidates', topicsHint: 'this year\'s frequent and hard categories (unresolved, unsatisfied, returned, reworked, overdue)',
     noTopics: 'No candidates (needs at least the mean {mean} cases per category and above-average hardness)', hotIssues: 'Hot issues', hotIssuesHint: 'similar appeals of the period grouped, by heat',

@@ -83,7 +83,7 @@ export default {
     rank: '排名', unit: '单位', volume: '件数', warnings: '预警', noWarnings: '暂无预警', clickHint: '点击图表查看对应案件',
     hotspot: '热点网格', uncategorised: '未分类',
     hotspotMap: '热点分布：{name}', mapAll: '全部诉求', mapHotspot: '分类热点', warningsHint: '近 7 天与此前 8 个同期相比',
-    severity: { high: '高', medium: '中', low: '低' }, hotspotHint: '该类诉求 ≥3 件且本地占比为全区 1.5 倍以上的网格标为热点（地图红框）',
+    severity: { high: '高', medium: '中', low: '低' }, hotspotHint: '该类诉求 ≥3 件且本地占比为全区 1.5 倍以上的网格标为热点（地图金色描边）',
     hotspotTag: '热点', recurring: '未诉先办建议', recurringHint: '同一网格同类问题近 6 个月中至少 3 个月发生', proactive: '主动治理',
     noRecurring: '暂无反复发生的问题', topics: '每月一题候选', topicsHint: '今年件数多且难办（未解决、不满意、退单、返工、超期）的分类',
     noTopics: '暂无候选（需件数不低于各类平均 {mean} 件且难度高于整体）', hotIssues: '热点问题', hotIssuesHint: '本期内容相近的诉求聚类，按热度',
