@@ -53,7 +53,7 @@ try {
     if (step === 'session expiry' && /status of 401/.test(m.text())) return;
     errors.push(`[${step}] ${m.text()} ${url}`);
   });
-  page.on('pageerror', (e) => errors.push(`[${step}] ${e.message}`));
+  page.on('pageerror', (e) => errors.push(`[${step}] ${e.stack || e.message}`));
   const B = server.base;
   const shot = async (name) => {
     await page.waitForTimeout(600); // charts animate in
