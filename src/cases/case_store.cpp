@@ -253,6 +253,7 @@ Result<CasePage> list(store::Session& s, const CaseFilter& f, const identity::Da
                         "AND (overdue = 1 OR deadline_at < " +
                             now_p + "))";
   }
+  if (f.supervised) sql += *f.supervised ? " AND supervisions > 0" : " AND supervisions = 0";
   if (f.text) {
     const std::string like = p.add("%" + *f.text + "%");
     sql += " AND (title LIKE " + like + " OR description LIKE " + like + ")";

@@ -64,6 +64,7 @@ struct CaseFilter {
   std::optional<std::string> area;        // any area: the unit and everything below it
   std::optional<std::string> department;  // the current lead department
   std::optional<bool> overdue;
+  std::optional<bool> supervised;        // true: supervised (督办) at least once; false: never
   std::optional<std::string> text;        // in title or description
   std::optional<Timestamp> from;          // created_at ≥ from
   std::optional<Timestamp> to;            // created_at < to

@@ -127,6 +127,11 @@ Result<Response> list(CaseService& svc, RequestContext& ctx) {
       return fail(Error::invalid("overdue", "overdue 应为 true 或 false", "overdue must be true or false"));
     f.overdue = *o == "true";
   }
+  if (auto o = ctx.query("supervised")) {
+    if (*o != "true" && *o != "false")
+      return fail(Error::invalid("supervised", "supervised 应为 true 或 false", "supervised must be true or false"));
+    f.supervised = *o == "true";
+  }
   if (auto t = ctx.query("text"); t && !t->empty()) f.text = *t;
   auto from = time_param(ctx, "from");
   if (!from) return fail(from.error());
@@ -337,6 +342,7 @@ void register_routes(http::Router& router, CaseService& svc) {
   router.add({Method::kGet, "/api/v1/cases/{id}", staff, bind(get)});
   router.add({Method::kGet, "/api/v1/cases/{id}/similar", staff, bind(get_similar)});
   register_hot_issue_routes(router, svc);
+  register_suggest_route(router, svc);
   router.add({Method::kPost, "/api/v1/cases/{id}/{action}", staff, bind(act)});
   router.add({Method::kPost, "/api/v1/cases/overdue/sweep", Access::roles_only({Role::kDispatcher, Role::kAdmin}),
               [&svc](RequestContext& ctx) -> Result<Response> {

@@ -2,7 +2,11 @@
 // playwright-core, against the real server (see server.mjs): a resident submits an appeal and gets a
 // tracking code; the dispatcher registers and dispatches it; the department's handler accepts and
 // handles it; the dispatcher verifies and closes it; the resident evaluates it; the leader's cockpit
-// counts it. Any console error in the browser fails the run. Screenshots of the main pages go to
+// counts it. Earlier months of the district are imported first (seed.mjs). Along the way: the resident sees the suggested category while typing; a near-copy
+// submitted by another resident is listed as similar on the case page, with the merge pre-filled;
+// reply-quality hints show before the handler sends; the cockpit shows its decision-support panels
+// and the hotspot map; the capacity page loads; department pages count their cases. Any console
+// error in the browser fails the run. Screenshots of the main pages go to
 // CIVICGRID_SCREENSHOTS (default docs/screenshots).
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -10,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startServer, repoRoot } from './server.mjs';
-import { seed } from './seed.mjs';
+import { seed, historyLines } from './seed.mjs';
 
 const shots = process.env.CIVICGRID_SCREENSHOTS || join(repoRoot, 'docs', 'screenshots');
 mkdirSync(shots, { recursive: true });
@@ -18,7 +22,13 @@ const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
 // Optional endpoints the pages probe; a 404 from these is expected on servers without them.
 const OPTIONAL = [/\/similar$/, /\/text\/reply-quality$/];
 
-const server = await startServer();
+const server = await startServer({
+  history: async (base) => {
+    const get = async (path) => (await fetch(base + path)).json();
+    const grids = (await get('/api/v1/org/units?kind=grid')).units.map((g) => g.code);
+    return historyLines(grids, (await get('/api/v1/categories')).categories);
+  },
+});
 const profile = mkdtempSync(join(tmpdir(), 'civicgrid-chromium-'));
 const errors = [];
 let context;
@@ -43,7 +53,7 @@ try {
     if (step === 'session expiry' && /status of 401/.test(m.text())) return;
     errors.push(`[${step}] ${m.text()} ${url}`);
   });
-  page.on('pageerror', (e) => errors.push(`[${step}] ${e.message}`));
+  page.on('pageerror', (e) => errors.push(`[${step}] ${e.stack || e.message}`));
   const B = server.base;
   const shot = async (name) => {
     await page.waitForTimeout(600); // charts animate in
@@ -98,6 +108,9 @@ try {
   await page.goto(B + '/submit');
   await page.getByLabel('标题', { exact: true }).fill(title); // labels are tied to their inputs
   await fill(field('description', 'textarea'), '湖滨社区3栋门口垃圾堆积三天无人清理，气味很大，请尽快处理。');
+  // The suggested category shows up as the resident types (public suggestion route, no login).
+  await page.waitForSelector('[data-test=suggested-name]');
+  assert.notEqual((await page.locator('[data-test=suggested-name]').innerText()).trim(), '', 'suggested category');
   await page.click(field('category'));
   await page.keyboard.type('园林绿化');
   await page.locator('.el-cascader__suggestion-item').first().click();
@@ -126,6 +139,23 @@ try {
   await shot('03-tracking-code');
   await page.setViewportSize({ width: 1366, height: 900 });
 
+  step = 'near-copy';
+  // Another resident reports the same problem in the same grid, in nearly the same
+  // words: the case page must list it as similar.
+  const api = async (method, path, body, token) => {
+    const r = await fetch(B + path, { method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+      body: body ? JSON.stringify(body) : undefined });
+    const data = await r.json();
+    assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(data)}`);
+    return data;
+  };
+  const dispToken = (await api('POST', '/api/v1/auth/login', { username: 'dispatcher', password: server.passwords.dispatcher })).token;
+  const mine = (await api('GET', '/api/v1/cases?status=submitted&text=' + encodeURIComponent(title), null, dispToken)).cases[0];
+  // (The index finds candidates by MinHash bands: a copy this close is found with near certainty.)
+  const copyTitle = title.replace(' ', '了 ');
+  const copy = await api('POST', '/api/v1/appeals', { type: 'complaint', title: copyTitle, grid: mine.grid.code,
+    description: '湖滨社区3栋门口垃圾堆积三天无人清理，味道很大，请尽快处理！' });
+
   step = 'session expiry';
   await page.goto(B + '/');
   await page.evaluate(() =>
@@ -139,6 +169,12 @@ try {
   await page.locator('a', { hasText: title }).click();
   await page.waitForSelector('[data-test=case-status]');
   const caseUrl = page.url();
+  // The near-copy is listed as similar, links to its case, and offers the merge with it pre-filled.
+  await page.waitForSelector(`[data-test=similar-${copy.id}] a[href="/cases/${copy.id}"]`);
+  await page.click(`[data-test=merge-into-${copy.id}]`);
+  await page.waitForSelector('[data-test=form-merge]');
+  assert.equal(await page.locator('[data-test=field-into] input').inputValue(), String(copy.id), 'merge target pre-filled');
+  await shot('13-case-similar');
   await act('register', async () => {}, '已立案');
   // Summon (吹哨) two departments at once: the case keeps its state and gains a timeline entry.
   const entries = await page.locator('[data-test=timeline] .el-timeline-item').count();
@@ -167,7 +203,13 @@ try {
   await act('accept', () => page.click('[data-test=field-contacted]'), '处置中');
   await act('handle', async () => {
     await fill(field('field-result'), '已协调环卫清运，现场清理完毕');
+    // A thin reply first: the hints name its weak points while the handler types, before sending.
+    await fill(field('field-reply', 'textarea'), '已处理。');
+    await page.waitForSelector('[data-test=quality-weak] li');
     await fill(field('field-reply', 'textarea'), '您好，您反映的垃圾堆积问题已安排环卫人员清运完毕，并加密巡查频次。感谢您的监督！');
+    await page.waitForFunction(() => !document.querySelector('[data-test=quality-weak]') || document.querySelectorAll('[data-test=quality-weak] li').length < 4);
+    await page.waitForSelector('[data-test=quality-score]');
+    await shot('14-reply-quality');
   }, '已处置');
   step = '403';
   await page.goto(B + '/cockpit');
@@ -199,15 +241,41 @@ try {
   step = 'cockpit after';
   await login('leader');
   const after = await cockpitCounts();
-  assert.equal(after.total, before.total + 1, 'cockpit total counts the new appeal');
+  assert.equal(after.total, before.total + 2, 'cockpit total counts the new appeal and its near-copy');
   assert.equal(after.closed, before.closed + 1, 'cockpit closed counts the closed case');
   assert.notEqual((await page.locator('[data-test=kpi-satisfaction]').innerText()).trim(), '—', 'satisfaction from the evaluation');
   await page.waitForSelector('[data-test=map] canvas');
+  // The decision-support panels: warnings (or none), hotspots of the largest category, recurring
+  // problems, monthly-topic candidates and hot issues, each from its endpoint.
+  await page.waitForSelector('[data-test=warnings], [data-test=warnings-none]');
+  await page.waitForSelector('[data-test=hotspots] li');
+  // The imported months make a recurring problem and a monthly-topic candidate; the near-copy and
+  // its case make a hot issue.
+  for (const panel of ['recurring', 'topics', 'hot-issues']) await page.waitForSelector(`[data-test=${panel}] li`);
+  // The issue is titled by one of its appeals: either the case or its copy.
+  const issues = await page.locator('[data-test=hot-issues]').innerText();
+  assert.ok(issues.includes(title) || issues.includes(copyTitle), 'the near-copies form a hot issue');
   await shot('08-cockpit');
+  await page.click('[data-test=map-hotspot]');
+  await page.waitForTimeout(300);
+  await page.waitForFunction(() => document.querySelector('[data-test=map-hotspot]')?.classList.contains('is-active'));
+  await page.locator('.panel', { has: page.locator('[data-test=map]') }).screenshot({ path: join(shots, '15-cockpit-hotspot-map.png') });
+  await page.click('[data-test=map-mode] label:first-child');
   // A chart leads to the cases behind it: the league table's row opens the department's cases.
   await page.locator('[data-test=league] .el-table__row').first().click();
   await page.waitForURL(/\/workbench\?.*department=/);
   await page.locator('a', { hasText: title }).waitFor();
+
+  step = 'capacity';
+  await page.goto(B + '/cockpit');
+  await page.click('[data-test=capacity-link]');
+  await page.waitForURL(/\/cockpit\/capacity/);
+  // The handler handled the case: the handler post lists them; the grid workers' post its grids.
+  await page.locator('[data-test=capacity-people] .el-table__row', { hasText: 'handler' }).waitFor();
+  await page.waitForSelector('[data-test=training-rows] .el-table__row');
+  await shot('16-capacity');
+  await page.click('[data-test=post-grid_worker]');
+  await page.waitForSelector('[data-test=capacity-grids] .el-table__row');
 
   step = 'public pages';
   await page.goto(B + '/open/stats');
@@ -218,6 +286,9 @@ try {
   await shot('11-published-cases');
   await page.goto(B + '/open/departments');
   await page.waitForSelector('[data-test=departments] .dept');
+  // The urban management bureau handled most cases: its count is not 0.
+  await page.waitForFunction(() => Number(document.querySelector('[data-test=departments] .dept [data-test=dept-total]')?.textContent) > 0);
+  await shot('17-departments');
   step = 'english';
   await page.click('[data-test=lang]');
   await page.goto(B + '/cockpit');

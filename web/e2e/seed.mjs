@@ -51,3 +51,60 @@ export async function seed(base, passwords, count = 24) {
     await call(base, 'POST', `/api/v1/appeals/track/${code}/evaluation`, { resolved: resolved[i % 4], satisfaction: satisfaction[i % 4] });
   }
 }
+
+// Earlier months of the district, written through `civicgrid import cases` (imported histories go
+// through the same state machine as live work): the same problem at the same grid month after
+// month, so the cockpit has recurring problems (未诉先办), a frequent and hard category (每月一题:
+// returned, reworked, partly resolved) and training needs to show. `now` is a Date; dates stay in
+// this year and in the past.
+export function historyLines(grids, categories, now = new Date()) {
+  const leaves = categories.filter((c) => c.level === 3).map((c) => c.code);
+  const [hard, easy] = [leaves[0], leaves[leaves.length - 1]];
+  const at = (monthsBack, day, hour) => {
+    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - monthsBack, day, hour - 8));
+    return d.toISOString().replace('.000Z', 'Z');
+  };
+  const lines = [];
+  const months = Math.min(5, now.getUTCMonth()); // this year only: monthly topics are per year
+  const today = now.getUTCDate();
+  for (let m = months; m >= 0; m--) {
+    // In the current month, days before today (at least one), else mid-month.
+    const day = m === 0 ? Math.max(1, today - 3) : 12;
+    for (let k = 0; k < 2; k++) {
+      const h = 9 + k;
+      lines.push({
+        external_id: `E2E-H-${m}-${k}`, type: 'complaint', title: '湖滨路积水严重', description: '每逢下雨湖滨路路口积水没过脚踝，行人无法通行。',
+        category: hard, grid: grids[0], channel: 'hotline',
+        events: [
+          { at: at(m, day, h), action: 'submit' },
+          { at: at(m, day, h), action: 'register' },
+          { at: at(m, day, h), action: 'dispatch', department: 'MH-D-CG' },
+          { at: at(m, day, h), action: 'return', reason: '不属于本单位职责' },
+          { at: at(m, day, h), action: 'dispatch', department: 'MH-D-CG' },
+          { at: at(m, day, h), action: 'accept', contacted: true },
+          { at: at(m, day, h), action: 'handle', result: '已疏通', reply: '已疏通排水口。' },
+          { at: at(m, day, h), action: 'verify', ok: false, note: '仍有积水' },
+          { at: at(m, day, h), action: 'handle', result: '已更换管道', reply: '您好，已更换排水管道。' },
+          { at: at(m, day, h), action: 'verify', ok: true },
+          { at: at(m, day, h), action: 'close' },
+          { at: at(m, day, h), action: 'evaluate', resolved: 'partly', satisfaction: 'unsatisfied' },
+        ],
+      });
+    }
+    lines.push({
+      external_id: `E2E-E-${m}`, type: 'request', title: '小区健身器材损坏', description: '社区广场的健身器材螺丝松动，存在安全隐患。',
+      category: easy, grid: grids[1], channel: 'hotline',
+      events: [
+        { at: at(m, day, 15), action: 'submit' },
+        { at: at(m, day, 15), action: 'register' },
+        { at: at(m, day, 15), action: 'dispatch', department: 'MH-D-CG' },
+        { at: at(m, day, 15), action: 'accept', contacted: true },
+        { at: at(m, day, 16), action: 'handle', result: '已维修', reply: '您好，器材已维修加固，感谢反映。' },
+        { at: at(m, day, 16), action: 'verify', ok: true },
+        { at: at(m, day, 16), action: 'close' },
+        { at: at(m, day, 17), action: 'evaluate', resolved: 'resolved', satisfaction: 'satisfied' },
+      ],
+    });
+  }
+  return lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+}

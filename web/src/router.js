@@ -12,6 +12,7 @@ const routes = [
   { path: '/workbench', name: 'workbench', component: () => import('./views/WorkbenchPage.vue'), meta: { roles: STAFF } },
   { path: '/cases/:id', name: 'case', component: () => import('./views/CasePage.vue'), meta: { roles: STAFF } },
   { path: '/cockpit', name: 'cockpit', component: () => import('./views/CockpitPage.vue'), meta: { roles: ['leader', 'dispatcher', 'admin'] } },
+  { path: '/cockpit/capacity', name: 'capacity', component: () => import('./views/CapacityPage.vue'), meta: { roles: ['leader', 'admin'] } },
   { path: '/open/stats', name: 'public-stats', component: () => import('./views/PublicStats.vue') },
   { path: '/open/cases', name: 'public-cases', component: () => import('./views/PublicCases.vue') },
   { path: '/open/departments', name: 'departments', component: () => import('./views/DepartmentsPage.vue') },

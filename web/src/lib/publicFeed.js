@@ -21,3 +21,35 @@ export function barOption(rows, seriesName, color = '#1f4e9c') {
     series: [{ name: seriesName, type: 'bar', data: top.map((r) => r.count), itemStyle: { color }, barMaxWidth: 20, label: { show: true, position: 'right' } }],
   };
 }
+
+// Cases per department from the feed. `agency_responsible` is the lead department's name in the
+// language of the request (zh-CN or English), so both names of each unit are matched; a case not
+// yet dispatched has none and is counted apart (`unassigned`), not under any department.
+export function departmentCounts(requests, departments) {
+  const byName = new Map();
+  for (const d of departments) for (const n of [d.name, d.name_en]) if (n) byName.set(n, d.code);
+  const counts = {};
+  let unassigned = 0;
+  for (const r of requests) {
+    const code = r.agency_responsible ? byName.get(r.agency_responsible) : null;
+    if (!code) {
+      if (!r.agency_responsible) unassigned++;
+      continue;
+    }
+    const c = (counts[code] ||= { open: 0, closed: 0, total: 0 });
+    c[r.status === 'closed' ? 'closed' : 'open']++;
+    c.total++;
+  }
+  return { counts, unassigned };
+}
+
+// Every page of the feed (page_size 1000, at most `maxPages`): the default page holds only 100.
+export async function fetchFeed(get, maxPages = 10) {
+  const all = [];
+  for (let page = 1; page <= maxPages; page++) {
+    const rows = await get('/open311/v2/requests.json', { page, page_size: 1000 });
+    all.push(...rows);
+    if (rows.length < 1000) break;
+  }
+  return all;
+}

@@ -8,7 +8,7 @@ export const QUEUES = [
   { key: 'to_verify', filter: { status: 'handled' }, roles: ['dispatcher', 'grid_worker', 'admin'] },
   { key: 'to_close', filter: { status: 'verified' }, roles: ['dispatcher', 'admin'] },
   { key: 'overdue', filter: { overdue: 'true' }, roles: ['dispatcher', 'department_handler', 'grid_worker', 'leader', 'admin'] },
-  { key: 'supervised', filter: {}, supervised: true, roles: ['dispatcher', 'department_handler', 'leader', 'admin'] },
+  { key: 'supervised', filter: { supervised: 'true' }, roles: ['dispatcher', 'department_handler', 'leader', 'admin'] },
   { key: 'all', filter: {}, roles: ['dispatcher', 'department_handler', 'grid_worker', 'leader', 'admin'] },
 ];
 
