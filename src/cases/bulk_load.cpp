@@ -1,5 +1,5 @@
-// The bulk loader (bulk_load.h). SQLite-only by nature (journal modes, CREATE INDEX from
-// sqlite_master), so it talks to the C API directly instead of through store::Session, and binds
+// The bulk loader (bulk_load.h). SQLite-only by nature (journal modes, locking mode, page cache),
+// so it talks to the C API directly instead of through store::Session, and binds
 // texts without copying them (SQLITE_STATIC: the rows live until the statement is reset).
 #include "cases/bulk_load.h"
 
