@@ -1,8 +1,8 @@
 // Bulk loading of generated or converted case histories into a new SQLite store, at the speed the
 // file allows rather than the speed of a live store: one transaction, no rollback journal, no
-// fsync, secondary indexes dropped while loading and built again afterwards (CREATE INDEX sorts
-// once instead of inserting into B-trees row by row), rows in rowid order, multi-row prepared
-// statements bound without copies.
+// fsync, rows in rowid order (intake order), so that every B-tree, the secondary indexes included,
+// is written at a few hot pages that stay in the cache; multi-row prepared statements bound without
+// copies.
 //
 // Only for a store nobody else has open: the file is switched out of WAL mode for the load (and
 // back) and a crash in the middle leaves it unusable. The store must be migrated and hold no
@@ -28,12 +28,12 @@ struct LoadedCase {
 struct BulkLoadStats {
   std::int64_t cases = 0;
   std::int64_t events = 0;
-  std::chrono::steady_clock::duration insert_time{};  // rows written, committed
-  std::chrono::steady_clock::duration index_time{};   // secondary indexes built again
+  std::chrono::steady_clock::duration insert_time{};  // rows and index entries written, committed
 };
 
-// Called for the next batch; fills `batch` (cleared by the caller of next) and returns false when
-// there is nothing more. Runs on the loading thread.
+// Called for the next batch: replaces the contents of `batch` (which holds the batch just written,
+// so its storage can be handed back to the producer and reused) and returns false when there is
+// nothing more. Runs on the loading thread.
 using NextBatch = std::function<bool(std::vector<LoadedCase>& batch)>;
 // Told after each batch is written (cases written so far).
 using LoadProgress = std::function<void(std::int64_t cases_written)>;

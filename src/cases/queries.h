@@ -113,8 +113,5 @@ inline constexpr const char* kBulkInsertParticipants =
 inline constexpr const char* kBulkInsertEvents =
     "INSERT INTO case_events (id, case_id, at, action, actor, actor_unit, from_status, to_status, "
     "data) VALUES ";
-inline constexpr const char* kBulkSecondaryIndexes =
-    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
-    "('cases', 'case_participants', 'case_events') ORDER BY name";
 
 }  // namespace civicgrid::cases::queries
