@@ -3,8 +3,15 @@
 // and the SQLite writer on another; progress goes to stderr, a JSON summary (what was written, by
 // status, channel, category, street, month and department, and the timings) to stdout.
 //
-// Exit codes: 0 done, 2 a bad argument or a store that already has cases, 1 the store failed.
+// The bulk loader writes SQLite only. For another engine (`--db postgresql://…`) the district is
+// generated into a temporary SQLite store and then copied table by table (store/copy_store.h, the
+// code of `migrate-store`), with each table's row count and checksum compared after the copy.
+//
+// Exit codes: 0 done, 2 a bad argument or a store that already has cases (or, on another engine,
+// users), 1 the store failed.
 #include <unistd.h>
+
+#include <filesystem>
 
 #include <boost/json.hpp>
 #include <condition_variable>
@@ -20,6 +27,7 @@
 #include "app/demo_district.h"
 #include "cases/bulk_load.h"
 #include "demo/synthetic.h"
+#include "store/copy_store.h"
 
 namespace civicgrid::app {
 
@@ -122,7 +130,9 @@ int fail_with(const Error& e, int code) {
   return code;
 }
 
-int run_generate(const DemoOptions& opt) {
+// Generates into the SQLite store of `opt.store`; on success fills `summary` and returns 0.
+int generate_into_sqlite(const DemoOptions& opt, const std::string& db_file,
+                         json::object& summary) {
   if (opt.cases < 1 || opt.cases > 100'000'000) {
     std::cerr << "civicgrid: --cases 应为 1 到 100000000 / --cases must be from 1 to 100000000\n";
     return 2;
@@ -140,7 +150,6 @@ int run_generate(const DemoOptions& opt) {
   std::shared_ptr<const identity::OrgTree> tree;
   std::shared_ptr<const cases::Catalog> catalog;
   std::optional<WorkCalendar> calendar;
-  std::string db_file = opt.store.data_dir + "/civicgrid.db";
   {
     auto app = App::open(opt.store, clock);
     if (!app) return fail_with(app.error(), 2);
@@ -208,7 +217,7 @@ int run_generate(const DemoOptions& opt) {
   if (!opt.quiet) print_progress(stats->cases, opt.cases, start, true);
 
   const auto& k = district.counts();
-  json::object summary{
+  summary = json::object{
       {"cases", stats->cases},
       {"events", stats->events},
       {"seed", opt.seed},
@@ -248,8 +257,81 @@ int run_generate(const DemoOptions& opt) {
                        "demo.generate", "case", "", "", "", "ok", json::serialize(detail)});
       !a)
     return fail_with(a.error(), 1);
-  std::cout << json::serialize(summary) << "\n";
   return 0;
+}
+
+// Another engine: refuses a target that already has cases or users (the copy replaces the
+// target's tables), generates into a temporary SQLite store, copies it and checks every table.
+int generate_into_other(const DemoOptions& opt, const std::string& target, json::object& summary) {
+  SystemClock clock;
+  StoreOptions target_options = opt.store;
+  target_options.db_url = target;
+  auto to = App::open(target_options, clock);
+  if (!to) return fail_with(to.error(), 2);
+  for (const char* table : {"cases", "users"}) {
+    auto sum = store::table_sum((*to)->db(), table);
+    if (!sum) return fail_with(sum.error(), 1);
+    if (sum->rows > 0) {
+      std::cerr << "civicgrid: 目标库已有数据（" << table << "），合成辖区只写入新库 / the target "
+                << "already has " << table << "; a synthetic district goes into a new store\n";
+      return 2;
+    }
+  }
+  std::error_code ec;
+  const auto staging =
+      std::filesystem::temp_directory_path(ec) / ("civicgrid-demo-" + std::to_string(getpid()));
+  std::filesystem::remove_all(staging, ec);
+  std::filesystem::create_directories(staging, ec);
+  if (ec) {
+    std::cerr << "civicgrid: cannot create " << staging << ": " << ec.message() << "\n";
+    return 1;
+  }
+  struct Cleanup {
+    std::filesystem::path dir;
+    ~Cleanup() {
+      std::error_code e;
+      std::filesystem::remove_all(dir, e);
+    }
+  } cleanup{staging};
+  DemoOptions staged = opt;
+  const std::string file = (staging / "civicgrid.db").string();
+  staged.store.data_dir = staging.string();
+  staged.store.db_url = "sqlite:" + file;
+  if (int rc = generate_into_sqlite(staged, file, summary); rc != 0) return rc;
+
+  const auto start = SteadyClock::now();
+  auto from = App::open(staged.store, clock);
+  if (!from) return fail_with(from.error(), 1);
+  auto copied = store::copy_store((*from)->db(), (*to)->db());
+  if (!copied) return fail_with(copied.error(), 1);
+  for (const std::string& table : *copied) {
+    auto a = store::table_sum((*from)->db(), table);
+    auto b = store::table_sum((*to)->db(), table);
+    if (!a || !b || a->rows != b->rows || a->checksum != b->checksum) {
+      std::cerr << "civicgrid: 复制后表不一致 / table differs after the copy: " << table << "\n";
+      return 1;
+    }
+  }
+  summary["copy_seconds"] = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  summary["tables_copied"] = static_cast<std::int64_t>(copied->size());
+  return 0;
+}
+
+int run_generate(DemoOptions opt) {
+  // --db, else $CIVICGRID_DB (as every store command), else the SQLite file in --data.
+  std::string target = opt.store.db_url;
+  if (const char* env = std::getenv("CIVICGRID_DB"); target.empty() && env) target = env;
+  json::object summary;
+  int rc = 0;
+  if (target.empty()) {
+    rc = generate_into_sqlite(opt, opt.store.data_dir + "/civicgrid.db", summary);
+  } else if (target.starts_with("sqlite:")) {
+    rc = generate_into_sqlite(opt, target.substr(7), summary);
+  } else {
+    rc = generate_into_other(opt, target, summary);
+  }
+  if (rc == 0) std::cout << json::serialize(summary) << "\n";
+  return rc;
 }
 
 }  // namespace
@@ -262,6 +344,9 @@ void add_demo_commands(CLI::App& cli, int& exit_code) {
       "generate", "生成合成辖区的历史工单 / generate a synthetic district's case histories");
   gen->add_option("--data", opt->store.data_dir, "data directory (a new SQLite store)")
       ->capture_default_str();
+  gen->add_option(
+      "--db", opt->store.db_url,
+      "database URL (overrides --data; postgresql:// goes through a temporary SQLite store)");
   gen->add_option("--cases", opt->cases, "number of cases")->capture_default_str();
   gen->add_option("--seed", opt->seed, "random seed (same seed, same district)")
       ->capture_default_str();
