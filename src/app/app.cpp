@@ -149,6 +149,8 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
     throw std::runtime_error("analytics: cannot build the statistics cube: " +
                              n.error().message_en());
   analytics::register_routes(router, *analytics_);
+  opendata_ = std::make_unique<opendata::OpenDataService>(*analytics_, *cases_, *identity_);
+  opendata::register_routes(router, *opendata_);
   if (auto n = similar_->load(); !n)
     throw std::runtime_error("similar cases: cannot index the open cases: " + n.error().message_en());
   cases_->set_similar_cases(similar_.get());

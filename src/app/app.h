@@ -17,6 +17,7 @@
 #include "http/router.h"
 #include "identity/identity.h"
 #include "open311/open311.h"
+#include "opendata/opendata.h"
 #include "store/database.h"
 #include "text/text.h"
 
@@ -64,6 +65,7 @@ class App {
   std::unique_ptr<open311::Open311Service> open311_;
   std::unique_ptr<analytics::AnalyticsService> analytics_;
   std::unique_ptr<cases::SimilarCases> similar_;  // filled by register_routes (servers only)
+  std::unique_ptr<opendata::OpenDataService> opendata_;  // public statistics and datasets (servers only)
   std::string db_url_;                 // the PostgreSQL URL, "" on SQLite
   std::unique_ptr<store::Database> replica_;  // --db-replica
   std::unique_ptr<ClusterSync> sync_;  // servers on PostgreSQL: follows other processes' changes

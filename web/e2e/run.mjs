@@ -279,7 +279,7 @@ try {
 
   step = 'public pages';
   await page.goto(B + '/open/stats');
-  await page.waitForFunction(() => Number(document.querySelector('[data-test=public-total]')?.textContent) >= 1);
+  await page.waitForFunction(() => Number(document.querySelector('[data-test=public-total]')?.textContent.replace(/,/g, '')) >= 1);
   await shot('10-open-data');
   await page.goto(B + '/open/cases');
   await page.waitForSelector('[data-test=public-cases] .el-table__row');
@@ -287,8 +287,16 @@ try {
   await page.goto(B + '/open/departments');
   await page.waitForSelector('[data-test=departments] .dept');
   // The urban management bureau handled most cases: its count is not 0.
-  await page.waitForFunction(() => Number(document.querySelector('[data-test=departments] .dept [data-test=dept-total]')?.textContent) > 0);
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-test=departments] .dept [data-test=dept-total]')].some((e) => Number(e.textContent.replace(/,/g, '')) > 0));
   await shot('17-departments');
+  step = 'datasets';
+  await page.goto(B + '/open/datasets');
+  await page.waitForSelector('[data-test=preview-published-cases] .el-table__row');
+  const csvHref = await page.locator('[data-test=download-monthly-counts-CSV]').getAttribute('href');
+  const csv = await page.request.get(B + csvHref);
+  assert.equal(csv.status(), 200, 'dataset download');
+  assert.ok((await csv.body()).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'CSV starts with a BOM');
+  await shot('18-datasets');
   step = 'english';
   await page.click('[data-test=lang]');
   await page.goto(B + '/cockpit');

@@ -15,6 +15,7 @@ const routes = [
   { path: '/cockpit/capacity', name: 'capacity', component: () => import('./views/CapacityPage.vue'), meta: { roles: ['leader', 'admin'] } },
   { path: '/open/stats', name: 'public-stats', component: () => import('./views/PublicStats.vue') },
   { path: '/open/cases', name: 'public-cases', component: () => import('./views/PublicCases.vue') },
+  { path: '/open/datasets', name: 'datasets', component: () => import('./views/DatasetsPage.vue') },
   { path: '/open/departments', name: 'departments', component: () => import('./views/DepartmentsPage.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue') },
 ];

@@ -1,6 +1,7 @@
 export default {
   app: { title: 'Minghu District Governance Platform', short: 'Civic Grid', subtitle: 'Appeals · Grids · Data' },
   nav: {
+    datasets: 'Datasets',
     portal: 'Appeals', submit: 'Report', track: 'Track', workbench: 'Workbench', cockpit: 'Cockpit',
     publicStats: 'Open data', publicCases: 'Cases', departments: 'Departments', login: 'Staff login', logout: 'Log out',
     language: '中文',
@@ -117,4 +118,13 @@ export default {
     whereNeeded: 'Pick a place on the map or type an address', range: 'Out of range', fix: 'Please check the fields marked in red',
   },
   errors: { network: 'Network error', generic: 'Failed' },
+  openData: {
+    title: 'Datasets', intro: 'Public datasets to download (CSV is UTF-8 with a BOM so Excel opens Chinese text). No personal data; locations only to street, community and grid.',
+    statsIntro: 'Appeals across the district, counted live each time the page opens (personal data removed).',
+    licence: 'Licence', frequency: 'Update frequency', coverage: 'Temporal coverage', rows: 'Rows', modified: 'Modified',
+    download: 'Download', preview: 'Preview', paged: 'Large datasets download in pages of at most {n} rows; the Link header gives the next page.',
+    suppression: 'To protect privacy, cells of fewer than 3 cases are shown as "<3", and rates that would reveal them are withheld ("—").',
+    cases: 'Cases', closed: 'Closed', response: 'Response rate', resolution: 'Resolution rate', satisfaction: 'Satisfaction rate',
+    trend: 'Monthly trend', byStreet: 'By street', rates: 'Department rates',
+  },
 };

@@ -1,6 +1,7 @@
 export default {
   app: { title: '明湖区基层智慧治理平台', short: '智慧治理', subtitle: '接诉即办 · 网格治理 · 数据决策' },
   nav: {
+    datasets: '数据开放',
     portal: '群众诉求', submit: '我要反映', track: '进度查询', workbench: '工作台', cockpit: '领导驾驶舱',
     publicStats: '数据公开', publicCases: '办件公示', departments: '部门风采', login: '工作人员登录', logout: '退出登录',
     language: 'English',
@@ -117,4 +118,13 @@ export default {
     whereNeeded: '请在地图上选择位置或填写地址', range: '超出允许范围', fix: '请检查表单中标红的内容',
   },
   errors: { network: '网络连接失败', generic: '操作失败' },
+  openData: {
+    title: '数据开放', intro: '可下载的公开数据集（CSV 为带 BOM 的 UTF-8，Excel 可直接打开中文）。不含任何个人信息，位置只到街道、社区、网格。',
+    statsIntro: '全区诉求办理情况，每次打开页面实时统计（已去除个人信息）。',
+    licence: '许可', frequency: '更新频率', coverage: '时间范围', rows: '行数', modified: '更新时间',
+    download: '下载', preview: '预览', paged: '数据量大时分页下载：每页最多 {n} 行，响应头 Link 给出下一页。',
+    suppression: '为保护个人隐私，少于 3 件的格子显示为“<3”，会泄露这类小数的比率不公布（显示为“—”）。',
+    cases: '诉求数', closed: '已结案', response: '响应率', resolution: '解决率', satisfaction: '满意率',
+    trend: '按月趋势', byStreet: '按街道', rates: '部门三率',
+  },
 };
