@@ -23,8 +23,8 @@ constexpr std::pair<Dim, std::string_view> kDims[] = {
     {Dim::kChannel, "channel"}, {Dim::kType, "type"},
     {Dim::kStatus, "status"}};
 constexpr size_t kMaxDims = 4;
-constexpr std::uint32_t kNoMatch = 0x10000;  // a filter value no row has
-constexpr size_t kParallelRows = 1 << 20;    // below this one thread scans
+constexpr std::uint32_t kNoMatch = 0x10000;     // a filter value no row has
+constexpr size_t kParallelRows = 1 << 20;       // below this one thread scans
 constexpr std::uint32_t kMaxDayIndexDays = 62;  // longer day-by-day periods scan the columns
 
 Error bad(const std::string& field, const std::string& what) {
@@ -431,8 +431,8 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups
   // touches.
   const std::uint32_t lo =
       std::max<std::uint32_t>(from, month_first_day(rollup_month(cube.min_created_day_)));
-  const std::uint32_t hi = std::min<std::uint32_t>(
-      to, month_first_day(rollup_month(cube.max_created_day_) + 1));
+  const std::uint32_t hi =
+      std::min<std::uint32_t>(to, month_first_day(rollup_month(cube.max_created_day_) + 1));
   std::vector<DimTable> dims;
   std::vector<FilterTable> filter_tables;
   const auto groups = build_tables(cube, q, filters, lo, hi, dims, filter_tables);

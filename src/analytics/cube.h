@@ -158,11 +158,6 @@ class Cube {
   std::unordered_map<std::uint32_t, std::vector<std::uint64_t>> repeat_groups_;  // (day << 32) | row
 };
 
-// A row's contribution to the unit sums (rollup.h); and its deadline day when it is a registered
-// open case not flagged overdue (whether it is overdue depends on the day asked), else 0.
-UnitSums row_sums(const Cube& c, size_t row);
-std::uint32_t open_deadline(const Cube& c, size_t row);
-
 // Days since 1970-01-01 of an instant in China time, clamped to the 16-bit column.
 std::uint16_t day_code(Timestamp t);
 

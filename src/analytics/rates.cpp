@@ -151,25 +151,20 @@ std::vector<std::pair<std::string, UnitCounts>> rollup_unit_counts(const Cube& c
     u->closed += s.n[kSumClosed];
     u->close_minutes += static_cast<std::int64_t>(s.close_minutes);
   };
-  // Edge days: their rows, as the rollups would have summed them.
-  auto created_day = [&](std::uint32_t d) {
-    if (d >= cube.rows_by_day_.size()) return;
-    for (const std::uint32_t row : cube.rows_by_day_[d]) {
-      const std::uint64_t key = rollup_key(0, cube.area_[row], cube.department_[row], 0, 0, 0);
-      created(key, row_sums(cube, row));
-      const std::uint32_t deadline = open_deadline(cube, row);
-      if (deadline != 0 && deadline < today)
-        if (UnitCounts* u = target(key)) ++u->overdue_open;
-    }
+  // Open cases created on day d whose deadline is before today.
+  auto overdue_open = [&](std::uint32_t d) {
+    r.open_by_deadline.for_each(d, [&](std::uint64_t key, std::uint32_t n) {
+      if (n == 0 || key_category(key) >= today) return;
+      if (UnitCounts* u = target(key)) u->overdue_open += n;
+    });
   };
-  // Whole months: their sums, and their open cases whose deadline is before today.
+  auto created_day = [&](std::uint32_t d) {
+    r.units_day.for_each(d, created);
+    overdue_open(d);
+  };
   auto created_month = [&](std::uint32_t m) {
     r.units_month.for_each(m, created);
-    for (std::uint32_t d = month_first_day(m); d < month_first_day(m + 1); ++d)
-      r.open_by_deadline.for_each(d, [&](std::uint64_t key, std::uint32_t n) {
-        if (n == 0 || key_category(key) >= today) return;
-        if (UnitCounts* u = target(key)) u->overdue_open += n;
-      });
+    for (std::uint32_t d = month_first_day(m); d < month_first_day(m + 1); ++d) overdue_open(d);
   };
   for_each_period(lo, hi, true, created_day, created_month);
   auto due = [&](std::uint64_t key, const DueSums& s) {

@@ -38,17 +38,20 @@ std::uint32_t month_first_day(std::uint32_t month) {
 }
 
 size_t Rollups::memory_bytes() const {
-  return places_month.memory_bytes() + attrs_month.memory_bytes() + units_month.memory_bytes() +
-         due_day.memory_bytes() + due_month.memory_bytes() + open_by_deadline.memory_bytes();
+  return places_month.memory_bytes() + attrs_month.memory_bytes() + units_day.memory_bytes() +
+         units_month.memory_bytes() + due_day.memory_bytes() + due_month.memory_bytes() +
+         open_by_deadline.memory_bytes();
 }
 
 size_t Rollups::entries() const {
-  return places_month.entries() + attrs_month.entries() + units_month.entries() +
-         due_day.entries() + due_month.entries() + open_by_deadline.entries();
+  return places_month.entries() + attrs_month.entries() + units_day.entries() +
+         units_month.entries() + due_day.entries() + due_month.entries() +
+         open_by_deadline.entries();
 }
 
 void Rollups::clear() {
   for (auto* t : {&places_month, &attrs_month, &open_by_deadline}) t->clear();
+  units_day.clear();
   units_month.clear();
   due_day.clear();
   due_month.clear();
@@ -78,6 +81,9 @@ void Cube::index_day(size_t row, std::optional<std::uint16_t> old_day) {
   rows_by_day_[day].push_back(static_cast<std::uint32_t>(row));
 }
 
+namespace {
+
+// A row's contribution to the unit sums (mirrors the per-row rules of unit_counts in rates.cpp).
 UnitSums row_sums(const Cube& c, size_t row) {
   const std::uint16_t f = c.flags_[row];
   UnitSums s;
@@ -109,11 +115,15 @@ UnitSums row_sums(const Cube& c, size_t row) {
   return s;
 }
 
+// The deadline day of a registered open case not flagged overdue (whether it is overdue depends on
+// the day asked), else 0.
 std::uint32_t open_deadline(const Cube& c, size_t row) {
   const std::uint16_t f = c.flags_[row];
   const bool open = cases::is_open(static_cast<cases::Status>(c.status_[row]));
   return (f & kRegistered) && open && !(f & kOverdue) ? c.deadline_day_[row] : 0;
 }
+
+}  // namespace
 
 size_t Cube::repeat_index_bytes() const {
   size_t n = repeat_groups_.size() * 64;
@@ -135,9 +145,10 @@ void Cube::rollup(size_t row, int sign) {
   add(rollups_.places_month.at(month, place), 1);
   add(rollups_.attrs_month.at(month, attrs), 1);
   const UnitSums s = row_sums(*this, row);
-  UnitSums& u = rollups_.units_month.at(month, unit);
-  for (int i = 0; i < kUnitFields; ++i) add(u.n[i], s.n[i]);
-  u.close_minutes += sign > 0 ? s.close_minutes : 0 - s.close_minutes;
+  for (UnitSums* u : {&rollups_.units_day.at(day, unit), &rollups_.units_month.at(month, unit)}) {
+    for (int i = 0; i < kUnitFields; ++i) add(u->n[i], s.n[i]);
+    u->close_minutes += sign > 0 ? s.close_minutes : 0 - s.close_minutes;
+  }
   if (const std::uint32_t deadline = open_deadline(*this, row))
     add(rollups_.open_by_deadline.at(day, rollup_key(deadline, area, dept, 0, 0, 0)), 1);
 

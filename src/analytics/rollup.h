@@ -149,8 +149,9 @@ struct Rollups {
   PeriodTable<std::uint32_t> places_month;
   // Cases by created month and (area, department, status, channel, type).
   PeriodTable<std::uint32_t> attrs_month;
-  // Unit sums by created month and (area, department).
-  PeriodTable<UnitSums> units_month;
+  // Unit sums by created day and month and (area, department): a day has at most areas ×
+  // departments entries, so unlike the counts above the day table stays small.
+  PeriodTable<UnitSums> units_day, units_month;
   // Due sums by deadline period and (area, department).
   PeriodTable<DueSums> due_day, due_month;
   // Registered open cases not flagged overdue with a deadline, by created day and (deadline day in
