@@ -122,7 +122,11 @@ int main(int argc, char** argv) {
                    {"cube_update_ms", update_ms},
                    {"bytes_per_case_columns", analytics::Cube::bytes_per_case()},
                    {"bytes_per_case_allocated",
-                    static_cast<double>(cube.memory_bytes()) / static_cast<double>(cube.cases())}})
+                    static_cast<double>(cube.memory_bytes()) / static_cast<double>(cube.cases())},
+                   {"rollup_entries", cube.rollups_.entries()},
+                   {"rollup_bytes", cube.rollup_memory_bytes()},
+                   {"repeat_index_bytes", cube.repeat_index_bytes()},
+                   {"day_index_bytes", cube.day_index_bytes()}})
             << std::endl;
 
   // The questions (same as analytics_scale.sh asks DuckDB and SQLite).
@@ -161,15 +165,60 @@ int main(int argc, char** argv) {
              analytics::unit_counts(cube, analytics::UnitBy::kStreet, {}, all, config, today, true);
          return analytics::indicators_json(u);
        }}};
-  for (const auto& q : questions) {
-    json::object answer;
+  // "cube" answers from the rollups; "cube-scan" is the same cube with the rollups switched off
+  // (every query scans the columns), and the two answers must be the same.
+  // The web cockpit's queries (CockpitPage.vue) for a 30-day range that is not a calendar month,
+  // over everything and in one street's data scope, and a year by month: cube only (not in the
+  // SQL set).
+  const std::int64_t from30 = *parse_iso_date("2026-08-31"), to30 = *parse_iso_date("2026-09-30");
+  identity::DataScope street;
+  {
+    auto lock = cube.lock_shared();
+    for (size_t i = 1; i < cube.areas_.size(); ++i)
+      if (cube.areas_.code(i).starts_with("MH-S01")) street.areas.insert(cube.areas_.code(i));
+  }
+  auto units = [&](analytics::UnitBy by, const identity::DataScope& scope, bool repeats,
+                   int render) {
+    return [&, by, repeats, render] {
+      auto u = analytics::unit_counts(cube, by, {from30, to30}, scope, config, today, repeats);
+      return render == 0   ? analytics::rates_json(u, by, config)
+             : render == 1 ? analytics::indicators_json(u)
+                           : analytics::league_json(u, by, config, 1);
+    };
+  };
+  auto scoped = [&](std::vector<analytics::Dim> dims, int level) {
+    analytics::CountQuery q{std::move(dims), level, {}, from30, to30, 0};
+    return [&cube, &street, q] { return analytics::run_counts(cube, q, street); };
+  };
+  const Question cockpit[] = {
+      {"c1_status_30d", counts({Dim::kStatus}, 1, {}, from30, to30, 0)},
+      {"c2_day_30d", counts({Dim::kDay}, 1, {}, from30, to30, 0)},
+      {"c3_category1_30d", counts({Dim::kCategory}, 1, {}, from30, to30, 0)},
+      {"c4_grid_30d", counts({Dim::kGrid}, 1, {}, from30, to30, 0)},
+      {"c5_rates_department_30d", units(analytics::UnitBy::kDepartment, all, false, 0)},
+      {"c6_rates_street_30d", units(analytics::UnitBy::kStreet, all, false, 0)},
+      {"c7_league_department_30d", units(analytics::UnitBy::kDepartment, all, false, 2)},
+      {"c8_indicators_department_30d", units(analytics::UnitBy::kDepartment, all, true, 1)},
+      {"c9_category1_30d_street_scope", scoped({Dim::kCategory}, 1)},
+      {"c10_rates_grid_30d_street_scope", units(analytics::UnitBy::kGrid, street, false, 0)},
+      {"c11_category1_by_month_one_year",
+       counts({Dim::kCategory, Dim::kMonth}, 1, {}, *parse_iso_date("2025-10-01"), today, 0)}};
+  std::vector<Question> all_questions(std::begin(questions), std::end(questions));
+  all_questions.insert(all_questions.end(), std::begin(cockpit), std::end(cockpit));
+  for (const auto& q : all_questions) {
+    json::object answer, scanned;
     const double ms = best_of_5([&] { answer = q.run(); });
-    std::cout << json::serialize(json::object{{"what", "query"},
-                                              {"engine", "cube"},
-                                              {"query", q.name},
-                                              {"ms", ms},
-                                              {"answer_bytes", json::serialize(answer).size()}})
-              << std::endl;
+    cube.use_rollups = false;
+    const double scan_ms = best_of_5([&] { scanned = q.run(); });
+    cube.use_rollups = true;
+    for (const auto& [engine, t] : {std::pair{"cube", ms}, std::pair{"cube-scan", scan_ms}})
+      std::cout << json::serialize(json::object{{"what", "query"},
+                                                {"engine", engine},
+                                                {"query", q.name},
+                                                {"ms", t},
+                                                {"answer_bytes", json::serialize(answer).size()},
+                                                {"same_answer", answer == scanned}})
+                << std::endl;
   }
 
   if (!csv.empty()) {

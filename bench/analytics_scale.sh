@@ -79,12 +79,20 @@ for r in rows:
 q = {}
 for r in rows:
     if r["what"] == "query": q.setdefault(r["query"], {})[r["engine"]] = r["ms"]
-print("| query | cube (ms) | DuckDB (ms) | SQLite (ms) | DuckDB ÷ cube | SQLite ÷ cube |")
-print("|---|---:|---:|---:|---:|---:|")
+print(f"rollups: {build.get('rollup_entries')} entries, {build.get('rollup_bytes', 0) / 1e6:.1f} MB; "
+      f"复诉 index {build.get('repeat_index_bytes', 0) / 1e6:.1f} MB; "
+      f"day index {build.get('day_index_bytes', 0) / 1e6:.1f} MB")
+print("| query | cube (ms) | DuckDB (ms) | SQLite (ms) | DuckDB ÷ cube | SQLite ÷ cube | cube scan (ms) |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for name, e in q.items():
     c, d, s = e.get("cube"), e.get("duckdb"), e.get("sqlite")
+    scan = e.get("cube-scan")
+    scan = f"{scan:.2f}" if scan is not None else "—"
+    if d is None:  # cube-only questions (the cockpit's)
+        print(f"| {name} | {c:.2f} | — | — | — | — | {scan} |")
+        continue
     sq = f"{s:.0f}" if s is not None else "> 120,000"
     ratio = f"{s / c:.0f}×" if s is not None else f"> {120000 / c:.0f}×"
-    print(f"| {name} | {c:.2f} | {d:.1f} | {sq} | {d / c:.1f}× | {ratio} |")
+    print(f"| {name} | {c:.2f} | {d:.1f} | {sq} | {d / c:.1f}× | {ratio} | {scan} |")
 PY
 done

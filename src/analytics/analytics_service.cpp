@@ -53,6 +53,7 @@ Result<std::int64_t> AnalyticsService::load() {
   }
   const auto start = std::chrono::steady_clock::now();
   cube_.clear();
+  cube_.set_repeat_days(config().repeat_days);
   cube_.set_reference(cases_.org_tree(), cases_.catalog());
   staff_.clear();
   // One scan feeds both: the cube ignores the events only the staff ledger needs.
@@ -96,6 +97,8 @@ Result<void> AnalyticsService::put_config(const RateConfig& config) {
       return fail(Error::unavailable("无法保存统计配置", "cannot write the analytics config"));
   }
   config_ = config;
+  // The cube's 复诉 flags (and the rollups' sums of them) follow the configured window.
+  cube_.set_repeat_days(config.repeat_days);
   return {};
 }
 

@@ -1,5 +1,6 @@
 // GET /api/v1/stats/counts: one pass over the cube's columns, grouping by up to four dimensions.
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <charconv>
 #include <thread>
@@ -22,8 +23,9 @@ constexpr std::pair<Dim, std::string_view> kDims[] = {
     {Dim::kChannel, "channel"}, {Dim::kType, "type"},
     {Dim::kStatus, "status"}};
 constexpr size_t kMaxDims = 4;
-constexpr std::uint32_t kNoMatch = 0x10000;  // a filter value no row has
-constexpr size_t kParallelRows = 1 << 20;    // below this one thread scans
+constexpr std::uint32_t kNoMatch = 0x10000;     // a filter value no row has
+constexpr size_t kParallelRows = 1 << 20;       // below this one thread scans
+constexpr std::uint32_t kMaxDayIndexDays = 62;  // longer day-by-day periods scan the columns
 
 Error bad(const std::string& field, const std::string& what) {
   return Error::invalid(field, "参数无效：" + field + "（" + what + "）",
@@ -274,11 +276,13 @@ struct DimTable {
   SourceColumn col;
   std::vector<std::uint32_t> compact;  // by source value
   std::vector<std::uint32_t> raw;      // by compact index: the dimension's value
+  Source source = Source::kStatus;
 };
 
 struct FilterTable {
   SourceColumn col;
   std::vector<char> pass;  // by source value
+  Source source = Source::kStatus;
 };
 
 constexpr std::uint64_t kMaxDenseGroups = 1 << 22;
@@ -310,19 +314,17 @@ std::int64_t dense_scan(const Cube& cube, const ScopeMask& mask, std::uint32_t f
   return total;
 }
 
-// The groups of the query with the 16-bit-per-dimension keys run_counts sorts and renders, or
-// nullopt when the compact key space is too large for a flat array (then the hash scan runs).
-std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> dense_groups(
-    const Cube& cube, const CountQuery& q, const ScopeMask& mask,
-    const std::vector<std::pair<Dim, std::uint32_t>>& filters, std::uint32_t from, std::uint32_t to,
-    std::int64_t& total) {
-  const std::uint32_t lo = std::max<std::uint32_t>(from, cube.min_created_day_);
-  const std::uint32_t hi = std::min<std::uint32_t>(to, cube.max_created_day_ + 1u);
-  std::vector<DimTable> dims;
+// Per-query tables for the dimensions and filters over source values, with days in [lo, hi);
+// the number of compact groups, or nullopt when too many for a flat array.
+std::optional<std::uint64_t> build_tables(const Cube& cube, const CountQuery& q,
+                                          const std::vector<std::pair<Dim, std::uint32_t>>& filters,
+                                          std::uint32_t lo, std::uint32_t hi,
+                                          std::vector<DimTable>& dims,
+                                          std::vector<FilterTable>& filter_tables) {
   std::uint64_t groups = 1;
   for (Dim d : q.dims) {
     const Source s = source_of(d);
-    DimTable t{column(cube, s), std::vector<std::uint32_t>(domain_size(cube, s), 0), {}};
+    DimTable t{column(cube, s), std::vector<std::uint32_t>(domain_size(cube, s), 0), {}, s};
     std::unordered_map<std::uint32_t, std::uint32_t> index;
     const std::uint32_t first = s == Source::kDay ? std::min(lo, hi) : 0;
     const std::uint32_t last = s == Source::kDay ? hi : domain_size(cube, s);
@@ -337,10 +339,9 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> dense_groups(
     if (groups > kMaxDenseGroups) return std::nullopt;
     dims.push_back(std::move(t));
   }
-  std::vector<FilterTable> filter_tables;
   for (const auto& [d, key] : filters) {
     const Source s = source_of(d);
-    FilterTable f{column(cube, s), std::vector<char>(domain_size(cube, s), 0)};
+    FilterTable f{column(cube, s), std::vector<char>(domain_size(cube, s), 0), s};
     for (std::uint32_t v = 0; v < f.pass.size(); ++v) {
       if (d == Dim::kCategory) {
         const auto& lv = cube.category_levels_[v];
@@ -351,22 +352,15 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> dense_groups(
     }
     filter_tables.push_back(std::move(f));
   }
-  const size_t n = cube.rows();
-  std::vector<std::uint32_t> counts(groups, 0);
-  if (n >= kParallelRows && std::thread::hardware_concurrency() > 1) {
-    std::vector<std::uint32_t> second(groups, 0);
-    std::int64_t total2 = 0;
-    std::thread helper(
-        [&] { total2 = dense_scan(cube, mask, lo, hi, filter_tables, dims, n / 2, n, second); });
-    total = dense_scan(cube, mask, lo, hi, filter_tables, dims, 1, n / 2, counts);
-    helper.join();
-    total += total2;
-    for (size_t i = 0; i < groups; ++i) counts[i] += second[i];
-  } else {
-    total = dense_scan(cube, mask, lo, hi, filter_tables, dims, 1, n, counts);
-  }
+  return groups;
+}
+
+// The non-zero groups of a flat count array, with the 16-bit-per-dimension keys run_counts sorts
+// and renders.
+std::vector<std::pair<std::uint64_t, std::int64_t>> decode_groups(
+    const std::vector<DimTable>& dims, const std::vector<std::uint32_t>& counts) {
   std::vector<std::pair<std::uint64_t, std::int64_t>> out;
-  for (std::uint64_t i = 0; i < groups; ++i) {
+  for (std::uint64_t i = 0; i < counts.size(); ++i) {
     if (!counts[i]) continue;
     std::uint64_t rest = i, k = 0, shift = 0;
     for (size_t j = dims.size(); j-- > 0;) {
@@ -378,6 +372,110 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> dense_groups(
     out.emplace_back(k, counts[i]);
   }
   return out;
+}
+
+// The groups of the query from the column scan, or nullopt when the compact key space is too
+// large for a flat array (then the hash scan runs).
+std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> dense_groups(
+    const Cube& cube, const CountQuery& q, const ScopeMask& mask,
+    const std::vector<std::pair<Dim, std::uint32_t>>& filters, std::uint32_t from, std::uint32_t to,
+    std::int64_t& total) {
+  const std::uint32_t lo = std::max<std::uint32_t>(from, cube.min_created_day_);
+  const std::uint32_t hi = std::min<std::uint32_t>(to, cube.max_created_day_ + 1u);
+  std::vector<DimTable> dims;
+  std::vector<FilterTable> filter_tables;
+  const auto groups = build_tables(cube, q, filters, lo, hi, dims, filter_tables);
+  if (!groups) return std::nullopt;
+  const size_t n = cube.rows();
+  std::vector<std::uint32_t> counts(*groups, 0);
+  if (n >= kParallelRows && std::thread::hardware_concurrency() > 1) {
+    std::vector<std::uint32_t> second(*groups, 0);
+    std::int64_t total2 = 0;
+    std::thread helper(
+        [&] { total2 = dense_scan(cube, mask, lo, hi, filter_tables, dims, n / 2, n, second); });
+    total = dense_scan(cube, mask, lo, hi, filter_tables, dims, 1, n / 2, counts);
+    helper.join();
+    total += total2;
+    for (size_t i = 0; i < *groups; ++i) counts[i] += second[i];
+  } else {
+    total = dense_scan(cube, mask, lo, hi, filter_tables, dims, 1, n, counts);
+  }
+  return decode_groups(dims, counts);
+}
+
+// The groups of the query from the rollups (rollup.h), or nullopt when no rollup holds every
+// dimension and filter of the query (then the scans run). Same tables as the scan: an entry's
+// codes play the part of a row's columns, its count the part of 1.
+std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups(
+    const Cube& cube, const CountQuery& q, const ScopeMask& mask,
+    const std::vector<std::pair<Dim, std::uint32_t>>& filters, std::uint32_t from, std::uint32_t to,
+    std::int64_t& total) {
+  if (!cube.use_rollups || cube.min_created_day_ > cube.max_created_day_) return std::nullopt;
+  bool by_place = true, by_attrs = true, whole_months = true;
+  auto need = [&](Dim d, bool filter) {
+    const Source s = source_of(d);
+    if (s == Source::kCategory) by_attrs = false;
+    if (s == Source::kChannel || s == Source::kType || s == Source::kStatus) by_place = false;
+    // Days and weeks, and any filter on time, need day buckets.
+    if (s == Source::kDay && (filter || d != Dim::kMonth)) whole_months = false;
+  };
+  for (Dim d : q.dims) need(d, false);
+  for (const auto& [d, key] : filters) need(d, true);
+  if (!by_place && !by_attrs) return std::nullopt;
+  // Without whole months every row of the period is visited by day: beyond two months the
+  // sequential scan is faster than the day index.
+  const std::uint32_t first_day = std::max<std::uint32_t>(from, cube.min_created_day_);
+  const std::uint32_t end_day = std::min<std::uint32_t>(to, cube.max_created_day_ + 1u);
+  if (!whole_months && end_day > first_day + kMaxDayIndexDays) return std::nullopt;
+  // Month buckets start on the first of a month: the time tables cover the whole months the data
+  // touches.
+  const std::uint32_t lo =
+      std::max<std::uint32_t>(from, month_first_day(rollup_month(cube.min_created_day_)));
+  const std::uint32_t hi =
+      std::min<std::uint32_t>(to, month_first_day(rollup_month(cube.max_created_day_) + 1));
+  std::vector<DimTable> dims;
+  std::vector<FilterTable> filter_tables;
+  const auto groups = build_tables(cube, q, filters, lo, hi, dims, filter_tables);
+  if (!groups) return std::nullopt;
+  // Source values of an entry, indexed by Source.
+  std::array<std::uint32_t, 7> src{};
+  std::vector<std::uint32_t> counts(*groups, 0);
+  total = 0;
+  auto visit = [&](std::uint32_t day, std::uint64_t key, std::uint32_t n) {
+    if (n == 0) return;
+    const std::uint32_t area = key_area(key), dept = key_department(key);
+    if (!mask.visible_codes(area, dept)) return;
+    src[static_cast<int>(Source::kDay)] = day;
+    src[static_cast<int>(Source::kCategory)] = key_category(key);
+    src[static_cast<int>(Source::kArea)] = area;
+    src[static_cast<int>(Source::kDepartment)] = dept;
+    src[static_cast<int>(Source::kChannel)] = key_channel(key);
+    src[static_cast<int>(Source::kType)] = key_type(key);
+    src[static_cast<int>(Source::kStatus)] = key_status(key);
+    for (size_t i = 0; i < filter_tables.size(); ++i)
+      if (!filter_tables[i].pass[src[static_cast<int>(filter_tables[i].source)]]) return;
+    std::uint64_t k = 0;
+    for (size_t i = 0; i < dims.size(); ++i)
+      k = k * dims[i].raw.size() + dims[i].compact[src[static_cast<int>(dims[i].source)]];
+    counts[k] += n;
+    total += n;
+  };
+  const auto& month_table = by_place ? cube.rollups_.places_month : cube.rollups_.attrs_month;
+  for_each_period(
+      lo, hi, whole_months,
+      [&](std::uint32_t d) {
+        if (d >= cube.rows_by_day_.size()) return;
+        for (const std::uint32_t row : cube.rows_by_day_[d])
+          visit(d,
+                rollup_key(cube.category_[row], cube.area_[row], cube.department_[row],
+                           cube.status_[row], cube.channel_[row], cube.type_[row]),
+                1);
+      },
+      [&](std::uint32_t m) {
+        const std::uint32_t first = month_first_day(m);
+        month_table.for_each(m, [&](std::uint64_t k, std::uint32_t n) { visit(first, k, n); });
+      });
+  return decode_groups(dims, counts);
 }
 
 // The general scan: any number of groups, in a hash map.
@@ -500,7 +598,9 @@ json::object run_counts(const Cube& cube, const CountQuery& q, const identity::D
   const std::uint32_t to = q.to_day.value_or(0x10000);
   std::int64_t total = 0;
   std::vector<std::pair<std::uint64_t, std::int64_t>> sorted;
-  if (auto dense = dense_groups(cube, q, mask, filters, from, to, total)) {
+  if (auto rolled = rollup_groups(cube, q, mask, filters, from, to, total)) {
+    sorted = std::move(*rolled);
+  } else if (auto dense = dense_groups(cube, q, mask, filters, from, to, total)) {
     sorted = std::move(*dense);
   } else {
     sorted = hash_groups(cube, q, mask, filters, from, to, total);

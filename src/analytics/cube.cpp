@@ -46,6 +46,9 @@ void Cube::clear() {
   for (auto* v : {&channel_, &type_, &status_, &eval_}) v->clear();
   close_minutes_.clear();
   version_.clear();
+  rollups_.clear();
+  repeat_groups_.clear();
+  rows_by_day_.clear();
   min_created_day_ = 0xFFFF;
   max_created_day_ = 0;
   cases_ = 0;
@@ -157,6 +160,9 @@ void Cube::update(const Case& c, std::span<const CaseEvent> events) {
       static_cast<std::uint32_t>(std::clamp<std::int64_t>(c.version, 0, 0xFFFFFFFF));
   if (existed && version < version_[row]) return;
   const std::uint16_t before = existed ? flags_[row] : 0;
+  const std::uint32_t old_group = existed ? repeat_group(row) : 0;
+  const std::uint16_t old_day = existed ? created_day_[row] : 0;
+  if (existed) rollup(row, -1);
 
   std::uint16_t f = 0;
   const cases::Participant* lead = latest_lead(c);
@@ -211,6 +217,17 @@ void Cube::update(const Case& c, std::span<const CaseEvent> events) {
           : 0;
   version_[row] = version;
   if (!existed) ++cases_;
+  // The 复诉 index changes only when the case moves (another grid, category or day): a status
+  // change keeps its flag.
+  const std::uint32_t group = repeat_group(row);
+  if (existed && group == old_group && created_day_[row] == old_day) {
+    flags_[row] |= before & kRepeated;
+  } else {
+    if (existed && old_group != 0) repeat_remove(old_group, old_day, row);
+    if (group != 0) repeat_insert(group, row);
+  }
+  index_day(row, existed ? std::optional(old_day) : std::nullopt);
+  rollup(row, +1);
 }
 
 }  // namespace civicgrid::analytics

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics/rollup.h"
 #include "cases/case.h"
 #include "cases/catalog.h"
 #include "core/work_calendar.h"
@@ -43,6 +44,9 @@ enum CaseFlag : std::uint16_t {
   kEvaluated = 1 << 9,
   kClosed = 1 << 10,        // status closed
   kClosedOnTime = 1 << 11,  // closed by its deadline and never overdue
+  // 复诉: an earlier case (by created day, then id) of the same leaf category at the same grid
+  // within Cube::repeat_days() days; kept current as cases arrive and change.
+  kRepeated = 1 << 12,
 };
 
 // Evaluation codes (low 2 bits: resolved, next 2 bits: satisfaction).
@@ -110,6 +114,21 @@ class Cube {
       category_levels_;  // by category: ancestor at level 1..3
   std::vector<std::uint16_t> area_street_, area_community_, area_grid_;  // by area
 
+  // Pre-aggregates kept with the columns (rollup.h). Queries use them unless use_rollups is false
+  // (then every query scans the columns; tests compare the two).
+  Rollups rollups_;
+  bool use_rollups = true;
+  // The window of the kRepeated flag (复诉 within this many days, default 30); changing it
+  // recomputes the flags and the rollups' sums of them.
+  int repeat_days() const { return repeat_days_; }
+  void set_repeat_days(int days);
+  // Rows by created day (unordered within a day): the days at the edges of a query's period.
+  std::vector<std::vector<std::uint32_t>> rows_by_day_;
+  // Bytes of the rollups (per distinct key), of the 复诉 index and of rows_by_day_ (per case).
+  size_t rollup_memory_bytes() const;
+  size_t repeat_index_bytes() const;
+  size_t day_index_bytes() const;
+
   // Column bytes per row (the goal is ≤ 64).
   static constexpr size_t bytes_per_case() { return 3 * 2 + 3 * 2 + 4 * 1 + 2 + 4 + 4; }
   // Bytes the columns occupy now (capacity, not size).
@@ -119,12 +138,24 @@ class Cube {
   void ensure_rows(size_t n);
   std::uint16_t intern_category(const std::string& code);
   std::uint16_t intern_area(const std::string& code);
+  // Adds (sign +1) or subtracts (-1) the row's contribution to every rollup (rollup.cpp).
+  void rollup(size_t row, int sign);
+  // The 复诉 index: rows of each (grid, leaf category) sorted by (created day, id), so a row's flag
+  // depends only on its predecessor and a change touches one neighbour.
+  std::uint32_t repeat_group(size_t row) const;
+  void repeat_insert(std::uint32_t group, size_t row);
+  void repeat_remove(std::uint32_t group, std::uint16_t day, size_t row);
+  void set_repeated(size_t row, bool repeated);
+  // Files the row under its created day in rows_by_day_ (moving it from old_day).
+  void index_day(size_t row, std::optional<std::uint16_t> old_day);
 
   const WorkCalendar& calendar_;
   mutable std::shared_mutex mu_;
   std::shared_ptr<const identity::OrgTree> tree_;
   std::shared_ptr<const cases::Catalog> catalog_;
   std::size_t cases_ = 0;
+  int repeat_days_ = 30;
+  std::unordered_map<std::uint32_t, std::vector<std::uint64_t>> repeat_groups_;  // (day << 32) | row
 };
 
 // Days since 1970-01-01 of an instant in China time, clamped to the 16-bit column.

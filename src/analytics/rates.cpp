@@ -81,6 +81,106 @@ std::vector<bool> repeated_rows(const Cube& c, int days) {
 
 constexpr size_t kParallelRows = 1 << 20;  // below this one thread scans
 
+std::uint16_t unit_of_codes(const Cube& c, UnitBy by, std::uint32_t area, std::uint32_t dept) {
+  switch (by) {
+    case UnitBy::kDepartment:
+      return static_cast<std::uint16_t>(dept);
+    case UnitBy::kStreet:
+      return c.area_street_[area];
+    case UnitBy::kCommunity:
+      return c.area_community_[area];
+    case UnitBy::kGrid:
+      return c.area_grid_[area];
+  }
+  return 0;
+}
+
+// The units seen, by code.
+std::vector<std::pair<std::string, UnitCounts>> collect(const Cube& cube, UnitBy by,
+                                                        const std::vector<UnitCounts>& units,
+                                                        const std::vector<char>& seen) {
+  std::vector<std::pair<std::string, UnitCounts>> out;
+  for (size_t k = 1; k < units.size(); ++k)
+    if (seen[k]) out.emplace_back(unit_code(cube, by, static_cast<std::uint16_t>(k)), units[k]);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+// unit_counts from the rollups: the unit sums of the created period, the due sums of the deadline
+// period, and the open cases whose deadline is before `today`. Same rules as the scan (the rollups
+// sum the scan's per-row tests, see Cube::rollup).
+std::vector<std::pair<std::string, UnitCounts>> rollup_unit_counts(const Cube& cube, UnitBy by,
+                                                                   const Period& p,
+                                                                   const ScopeMask& mask,
+                                                                   std::int64_t today,
+                                                                   bool repeats) {
+  auto bound = [](std::optional<std::int64_t> v, std::int64_t none) {
+    return static_cast<std::uint32_t>(std::clamp<std::int64_t>(v.value_or(none), 0, 0x10000));
+  };
+  const std::uint32_t lo = bound(p.from_day, 0), hi = bound(p.to_day, 0x10000);
+  const Rollups& r = cube.rollups_;
+  std::vector<UnitCounts> units(by == UnitBy::kDepartment ? cube.departments_.size()
+                                                          : cube.areas_.size());
+  std::vector<char> seen(units.size(), 0);
+  // The unit an entry counts for, or nullptr when out of scope or without one.
+  auto target = [&](std::uint64_t key) -> UnitCounts* {
+    const std::uint32_t area = key_area(key), dept = key_department(key);
+    if (!mask.visible_codes(area, dept)) return nullptr;
+    const std::uint16_t unit = unit_of_codes(cube, by, area, dept);
+    if (unit == 0) return nullptr;
+    seen[unit] = 1;
+    return &units[unit];
+  };
+  auto created = [&](std::uint64_t key, const UnitSums& s) {
+    if (s.n[kSumCases] == 0) return;
+    UnitCounts* u = target(key);
+    if (!u) return;
+    u->cases += s.n[kSumCases];
+    u->dispatched += s.n[kSumDispatched];
+    u->responded += s.n[kSumResponded];
+    u->returned += s.n[kSumReturned];
+    u->evaluated += s.n[kSumEvaluated];
+    u->resolved += s.n[kSumResolved];
+    u->satisfied += s.n[kSumSatisfied];
+    u->basically += s.n[kSumBasically];
+    u->registered += s.n[kSumRegistered];
+    u->reworked += s.n[kSumReworked];
+    u->extended += s.n[kSumExtended];
+    if (repeats) u->repeated += s.n[kSumRepeated];
+    u->overdue_open += s.n[kSumOverdueFlaggedOpen];
+    u->closed += s.n[kSumClosed];
+    u->close_minutes += static_cast<std::int64_t>(s.close_minutes);
+  };
+  // Open cases created on day d whose deadline is before today.
+  auto overdue_open = [&](std::uint32_t d) {
+    r.open_by_deadline.for_each(d, [&](std::uint64_t key, std::uint32_t n) {
+      if (n == 0 || key_category(key) >= today) return;
+      if (UnitCounts* u = target(key)) u->overdue_open += n;
+    });
+  };
+  auto created_day = [&](std::uint32_t d) {
+    r.units_day.for_each(d, created);
+    overdue_open(d);
+  };
+  auto created_month = [&](std::uint32_t m) {
+    r.units_month.for_each(m, created);
+    for (std::uint32_t d = month_first_day(m); d < month_first_day(m + 1); ++d) overdue_open(d);
+  };
+  for_each_period(lo, hi, true, created_day, created_month);
+  auto due = [&](std::uint64_t key, const DueSums& s) {
+    if (s.due == 0) return;
+    UnitCounts* u = target(key);
+    if (!u) return;
+    u->due += s.due;
+    u->due_closed += s.closed;
+    u->due_closed_on_time += s.closed_on_time;
+  };
+  for_each_period(
+      lo, hi, true, [&](std::uint32_t d) { r.due_day.for_each(d, due); },
+      [&](std::uint32_t m) { r.due_month.for_each(m, due); });
+  return collect(cube, by, units, seen);
+}
+
 void add(UnitCounts& a, const UnitCounts& b) {
   a.cases += b.cases;
   a.dispatched += b.dispatched;
@@ -140,6 +240,9 @@ std::vector<std::pair<std::string, UnitCounts>> unit_counts(const Cube& cube, Un
                                                             std::int64_t today, bool repeats) {
   auto lock = cube.lock_shared();
   const ScopeMask mask(cube, scope);
+  // The rollups hold 复诉 for the cube's window only; another window is counted by the scan.
+  if (cube.use_rollups && (!repeats || cube.repeat_days() == config.repeat_days))
+    return rollup_unit_counts(cube, by, p, mask, today, repeats);
   const std::vector<bool> repeated =
       repeats ? repeated_rows(cube, config.repeat_days) : std::vector<bool>(cube.rows());
   // By unit code: dictionaries are small, so a flat array rather than a hash map per row.
@@ -209,11 +312,7 @@ std::vector<std::pair<std::string, UnitCounts>> unit_counts(const Cube& cube, Un
   } else {
     scan(1, n, units, seen);
   }
-  std::vector<std::pair<std::string, UnitCounts>> out;
-  for (size_t k = 1; k < units.size(); ++k)
-    if (seen[k]) out.emplace_back(unit_code(cube, by, static_cast<std::uint16_t>(k)), units[k]);
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  return out;
+  return collect(cube, by, units, seen);
 }
 
 std::optional<double> composite(const UnitCounts& u, const std::array<double, 3>& w,

@@ -23,6 +23,10 @@ class ScopeMask {
   bool visible(const Cube& cube, size_t row) const {
     return all_ || areas_[cube.area_[row]] || departments_[cube.department_[row]];
   }
+  // The same test on an area and a department code (a rollup entry's).
+  bool visible_codes(std::uint32_t area, std::uint32_t department) const {
+    return all_ || areas_[area] || departments_[department];
+  }
 
  private:
   bool all_;

@@ -1,0 +1,222 @@
+// The cube's pre-aggregates and its 复诉 index, maintained row by row under the cube's exclusive
+// lock (see rollup.h and Cube::update).
+#include "analytics/rollup.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "analytics/cube.h"
+#include "core/time.h"
+
+namespace civicgrid::analytics {
+
+namespace {
+
+const std::vector<std::uint16_t>& month_table() {
+  static const std::vector<std::uint16_t> table = [] {
+    std::vector<std::uint16_t> t(0x10000);
+    for (std::int64_t d = 0; d < 0x10000; ++d) {
+      int y;
+      unsigned m, dd;
+      civil_from_days(d, y, m, dd);
+      t[d] = static_cast<std::uint16_t>(std::min(y * 12 + static_cast<int>(m) - 1, 0xFFFF));
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+std::uint32_t rollup_month(std::uint32_t day) {
+  return day < 0x10000 ? month_table()[day] : month_table()[0xFFFF] + 1;
+}
+
+std::uint32_t month_first_day(std::uint32_t month) {
+  return static_cast<std::uint32_t>(
+      days_from_civil(static_cast<int>(month / 12), month % 12 + 1, 1));
+}
+
+size_t Rollups::memory_bytes() const {
+  return places_month.memory_bytes() + attrs_month.memory_bytes() + units_day.memory_bytes() +
+         units_month.memory_bytes() + due_day.memory_bytes() + due_month.memory_bytes() +
+         open_by_deadline.memory_bytes();
+}
+
+size_t Rollups::entries() const {
+  return places_month.entries() + attrs_month.entries() + units_day.entries() +
+         units_month.entries() + due_day.entries() + due_month.entries() +
+         open_by_deadline.entries();
+}
+
+void Rollups::clear() {
+  for (auto* t : {&places_month, &attrs_month, &open_by_deadline}) t->clear();
+  units_day.clear();
+  units_month.clear();
+  due_day.clear();
+  due_month.clear();
+}
+
+size_t Cube::rollup_memory_bytes() const {
+  return rollups_.memory_bytes();
+}
+
+size_t Cube::day_index_bytes() const {
+  size_t n = rows_by_day_.capacity() * sizeof(rows_by_day_[0]);
+  for (const auto& rows : rows_by_day_) n += rows.capacity() * 4;
+  return n;
+}
+
+void Cube::index_day(size_t row, std::optional<std::uint16_t> old_day) {
+  const std::uint16_t day = created_day_[row];
+  if (old_day) {
+    if (*old_day == day) return;
+    auto& old = rows_by_day_[*old_day];
+    if (auto it = std::find(old.begin(), old.end(), row); it != old.end()) {
+      *it = old.back();
+      old.pop_back();
+    }
+  }
+  if (day >= rows_by_day_.size()) rows_by_day_.resize(day + 1);
+  rows_by_day_[day].push_back(static_cast<std::uint32_t>(row));
+}
+
+namespace {
+
+// A row's contribution to the unit sums (mirrors the per-row rules of unit_counts in rates.cpp).
+UnitSums row_sums(const Cube& c, size_t row) {
+  const std::uint16_t f = c.flags_[row];
+  UnitSums s;
+  s.n[kSumCases] = 1;
+  if (f & kDispatched) {
+    s.n[kSumDispatched] = 1;
+    s.n[kSumResponded] = (f & kAcceptedOnTime) && (f & kContacted);
+    s.n[kSumReturned] = (f & kReturned) != 0;
+  }
+  if (f & kEvaluated) {
+    const std::uint8_t e = c.eval_[row];
+    s.n[kSumEvaluated] = 1;
+    s.n[kSumResolved] = (e & 3) == kResolved;
+    s.n[kSumSatisfied] = (e >> 2) == kSatisfied;
+    s.n[kSumBasically] = (e >> 2) == kBasically;
+  }
+  if (f & kRegistered) {
+    s.n[kSumRegistered] = 1;
+    s.n[kSumReworked] = (f & kReworked) != 0;
+    s.n[kSumExtended] = (f & kExtended) != 0;
+    s.n[kSumRepeated] = (f & kRepeated) != 0;
+    s.n[kSumOverdueFlaggedOpen] =
+        cases::is_open(static_cast<cases::Status>(c.status_[row])) && (f & kOverdue);
+  }
+  if (f & kClosed) {
+    s.n[kSumClosed] = 1;
+    s.close_minutes = c.close_minutes_[row];
+  }
+  return s;
+}
+
+// The deadline day of a registered open case not flagged overdue (whether it is overdue depends on
+// the day asked), else 0.
+std::uint32_t open_deadline(const Cube& c, size_t row) {
+  const std::uint16_t f = c.flags_[row];
+  const bool open = cases::is_open(static_cast<cases::Status>(c.status_[row]));
+  return (f & kRegistered) && open && !(f & kOverdue) ? c.deadline_day_[row] : 0;
+}
+
+}  // namespace
+
+size_t Cube::repeat_index_bytes() const {
+  size_t n = repeat_groups_.size() * 64;
+  for (const auto& [g, rows] : repeat_groups_) n += rows.capacity() * 8;
+  return n;
+}
+
+void Cube::rollup(size_t row, int sign) {
+  const auto add = [sign](std::uint32_t& x, std::uint32_t v) {
+    x += sign > 0 ? v : static_cast<std::uint32_t>(0u - v);
+  };
+  const std::uint16_t f = flags_[row];
+  const std::uint32_t day = created_day_[row];
+  const std::uint32_t month = rollup_month(day);
+  const std::uint32_t area = area_[row], dept = department_[row];
+  const std::uint64_t place = rollup_key(category_[row], area, dept, 0, 0, 0);
+  const std::uint64_t attrs = rollup_key(0, area, dept, status_[row], channel_[row], type_[row]);
+  const std::uint64_t unit = rollup_key(0, area, dept, 0, 0, 0);
+  add(rollups_.places_month.at(month, place), 1);
+  add(rollups_.attrs_month.at(month, attrs), 1);
+  const UnitSums s = row_sums(*this, row);
+  for (UnitSums* u : {&rollups_.units_day.at(day, unit), &rollups_.units_month.at(month, unit)}) {
+    for (int i = 0; i < kUnitFields; ++i) add(u->n[i], s.n[i]);
+    u->close_minutes += sign > 0 ? s.close_minutes : 0 - s.close_minutes;
+  }
+  if (const std::uint32_t deadline = open_deadline(*this, row))
+    add(rollups_.open_by_deadline.at(day, rollup_key(deadline, area, dept, 0, 0, 0)), 1);
+
+  if (f & kRegistered) {
+    const std::uint32_t deadline = deadline_day_[row];
+    for (DueSums* d : {&rollups_.due_day.at(deadline, unit),
+                       &rollups_.due_month.at(rollup_month(deadline), unit)}) {
+      add(d->due, 1);
+      add(d->closed, (f & kClosed) != 0);
+      add(d->closed_on_time, (f & kClosedOnTime) != 0);
+    }
+  }
+}
+
+std::uint32_t Cube::repeat_group(size_t row) const {
+  const std::uint32_t grid = area_grid_[area_[row]];
+  const std::uint32_t cat = category_[row];
+  return grid == 0 || cat == 0 ? 0 : (grid << 16) | cat;
+}
+
+void Cube::set_repeated(size_t row, bool repeated) {
+  if (((flags_[row] & kRepeated) != 0) == repeated) return;
+  rollup(row, -1);
+  flags_[row] ^= kRepeated;
+  rollup(row, +1);
+}
+
+// The row is not in the rollups yet (update adds it after); its successor is.
+void Cube::repeat_insert(std::uint32_t group, size_t row) {
+  auto& rows = repeat_groups_[group];
+  const std::uint64_t day = created_day_[row];
+  const std::uint64_t item = (day << 32) | row;
+  const auto days = static_cast<std::uint64_t>(repeat_days_);
+  auto it = std::lower_bound(rows.begin(), rows.end(), item);
+  it = rows.insert(it, item);
+  const bool repeated = it != rows.begin() && day - (*(it - 1) >> 32) <= days;
+  flags_[row] =
+      static_cast<std::uint16_t>(repeated ? flags_[row] | kRepeated : flags_[row] & ~kRepeated);
+  if (it + 1 != rows.end())
+    set_repeated((*(it + 1)) & 0xFFFFFFFF, ((*(it + 1)) >> 32) - day <= days);
+}
+
+// The row is already out of the rollups; its successor takes the predecessor as the earlier case.
+void Cube::repeat_remove(std::uint32_t group, std::uint16_t day, size_t row) {
+  auto g = repeat_groups_.find(group);
+  if (g == repeat_groups_.end()) return;
+  auto& rows = g->second;
+  const std::uint64_t item = (std::uint64_t{day} << 32) | row;
+  auto it = std::lower_bound(rows.begin(), rows.end(), item);
+  if (it == rows.end() || *it != item) return;
+  it = rows.erase(it);
+  if (it != rows.end()) {
+    const std::uint64_t next_day = *it >> 32;
+    set_repeated(*it & 0xFFFFFFFF,
+                 it != rows.begin() &&
+                     next_day - (*(it - 1) >> 32) <= static_cast<std::uint64_t>(repeat_days_));
+  }
+  if (rows.empty()) repeat_groups_.erase(g);
+}
+
+void Cube::set_repeat_days(int days) {
+  std::unique_lock lock(mu_);
+  if (days == repeat_days_) return;
+  repeat_days_ = days;
+  for (const auto& [group, rows] : repeat_groups_)
+    for (size_t i = 0; i < rows.size(); ++i)
+      set_repeated(rows[i] & 0xFFFFFFFF, i > 0 && (rows[i] >> 32) - (rows[i - 1] >> 32) <=
+                                                      static_cast<std::uint64_t>(days));
+}
+
+}  // namespace civicgrid::analytics

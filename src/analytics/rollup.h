@@ -1,0 +1,189 @@
+// Pre-aggregates of the cube, kept next to its per-case columns and updated with them: when a
+// case's row changes, its old contribution is subtracted and its new one added, so a query over a
+// period reads a few thousand aggregates instead of millions of rows.
+//
+// Every table is split by period (a month, or for deadlines also a day), and within a period keyed
+// by a packed combination of codes (leaf category, area, department, status, channel, type). A
+// query over [from, to) reads the month tables for the whole months inside the period, and for the
+// days at its edges the rows created on those days (Cube::rows_by_day_), see for_each_period.
+// Entries are never removed (a count may go back to 0); readers skip zeros. Memory is per
+// distinct key, not per case (Cube::rollup_memory_bytes()).
+//
+// Read under the cube's shared lock; written only by Cube under its exclusive lock.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace civicgrid::analytics {
+
+// Packed key: category (16 bits) | area (16) | department (16) | status (8) | channel (4) | type
+// (4).
+inline constexpr std::uint64_t rollup_key(std::uint32_t category, std::uint32_t area,
+                                          std::uint32_t department, std::uint32_t status,
+                                          std::uint32_t channel, std::uint32_t type) {
+  return (std::uint64_t{category} << 48) | (std::uint64_t{area} << 32) |
+         (std::uint64_t{department} << 16) | (std::uint64_t{status & 0xFF} << 8) |
+         ((channel & 0xF) << 4) | (type & 0xF);
+}
+inline constexpr std::uint32_t key_category(std::uint64_t k) {
+  return (k >> 48) & 0xFFFF;
+}
+inline constexpr std::uint32_t key_area(std::uint64_t k) {
+  return (k >> 32) & 0xFFFF;
+}
+inline constexpr std::uint32_t key_department(std::uint64_t k) {
+  return (k >> 16) & 0xFFFF;
+}
+inline constexpr std::uint32_t key_status(std::uint64_t k) {
+  return (k >> 8) & 0xFF;
+}
+inline constexpr std::uint32_t key_channel(std::uint64_t k) {
+  return (k >> 4) & 0xF;
+}
+inline constexpr std::uint32_t key_type(std::uint64_t k) {
+  return k & 0xF;
+}
+
+// Sums per (created period, area, department) behind rates, indicators and the league.
+enum UnitField {
+  kSumCases,
+  kSumDispatched,
+  kSumResponded,
+  kSumReturned,
+  kSumEvaluated,
+  kSumResolved,
+  kSumSatisfied,
+  kSumBasically,
+  kSumRegistered,
+  kSumReworked,
+  kSumExtended,
+  kSumRepeated,
+  kSumOverdueFlaggedOpen,  // registered, open and flagged overdue
+  kSumClosed,
+  kUnitFields
+};
+struct UnitSums {
+  std::array<std::uint32_t, kUnitFields> n{};
+  std::uint64_t close_minutes = 0;
+};
+// Sums per (deadline period, area, department) for 应结案数 and 按期结案率 (registered cases).
+struct DueSums {
+  std::uint32_t due = 0, closed = 0, closed_on_time = 0;
+};
+
+// Values of type V by (period, packed key). Periods are small integers (days since 1970, or month
+// codes year * 12 + month - 1) indexing a vector of buckets; each bucket is a small open-addressing
+// table.
+template <class V>
+class PeriodTable {
+ public:
+  V& at(std::uint32_t period, std::uint64_t key) {
+    if (period >= buckets_.size()) buckets_.resize(period + 1);
+    return buckets_[period].at(key);
+  }
+  // f(key, value) for every entry of the period (zeros included).
+  template <class F>
+  void for_each(std::uint32_t period, F&& f) const {
+    if (period >= buckets_.size()) return;
+    const Bucket& b = buckets_[period];
+    for (size_t i = 0; i < b.keys.size(); ++i) f(b.keys[i], b.values[i]);
+  }
+  std::uint32_t periods() const { return static_cast<std::uint32_t>(buckets_.size()); }
+  size_t entries() const {
+    size_t n = 0;
+    for (const auto& b : buckets_) n += b.keys.size();
+    return n;
+  }
+  size_t memory_bytes() const {
+    size_t n = buckets_.capacity() * sizeof(Bucket);
+    for (const auto& b : buckets_)
+      n += b.keys.capacity() * 8 + b.values.capacity() * sizeof(V) + b.slots.capacity() * 4;
+    return n;
+  }
+  void clear() { buckets_.clear(); }
+
+ private:
+  struct Bucket {
+    std::vector<std::uint64_t> keys;
+    std::vector<V> values;
+    std::vector<std::uint32_t> slots;  // entry index + 1; 0 = empty; size a power of two
+
+    static size_t hash(std::uint64_t k) {
+      k ^= k >> 29;
+      k *= 0xBF58476D1CE4E5B9ull;
+      k ^= k >> 32;
+      return static_cast<size_t>(k);
+    }
+    V& at(std::uint64_t key) {
+      if ((keys.size() + 1) * 2 > slots.size()) grow();
+      const size_t mask = slots.size() - 1;
+      for (size_t s = hash(key) & mask;; s = (s + 1) & mask) {
+        if (slots[s] == 0) {
+          keys.push_back(key);
+          values.emplace_back();
+          slots[s] = static_cast<std::uint32_t>(keys.size());
+          return values.back();
+        }
+        if (keys[slots[s] - 1] == key) return values[slots[s] - 1];
+      }
+    }
+    void grow() {
+      slots.assign(slots.empty() ? 8 : slots.size() * 2, 0);
+      const size_t mask = slots.size() - 1;
+      for (size_t i = 0; i < keys.size(); ++i) {
+        size_t s = hash(keys[i]) & mask;
+        while (slots[s] != 0) s = (s + 1) & mask;
+        slots[s] = static_cast<std::uint32_t>(i + 1);
+      }
+    }
+  };
+  std::vector<Bucket> buckets_;
+};
+
+// The cube's pre-aggregates.
+struct Rollups {
+  // Cases by created month and (leaf category, area, department): counts by category and place.
+  PeriodTable<std::uint32_t> places_month;
+  // Cases by created month and (area, department, status, channel, type).
+  PeriodTable<std::uint32_t> attrs_month;
+  // Unit sums by created day and month and (area, department): a day has at most areas ×
+  // departments entries, so unlike the counts above the day table stays small.
+  PeriodTable<UnitSums> units_day, units_month;
+  // Due sums by deadline period and (area, department).
+  PeriodTable<DueSums> due_day, due_month;
+  // Registered open cases not flagged overdue with a deadline, by created day and (deadline day in
+  // the category field, area, department): whether they are overdue depends on the query's today.
+  PeriodTable<std::uint32_t> open_by_deadline;
+
+  size_t memory_bytes() const;
+  size_t entries() const;
+  void clear();
+};
+
+// Month code (year * 12 + month - 1) of a day since 1970, and the first day of a month code.
+std::uint32_t rollup_month(std::uint32_t day);
+std::uint32_t month_first_day(std::uint32_t month);
+
+// Splits the days [lo, hi) into whole months (month(code)) and the remaining days (day(d)), in
+// order. With months = false every day is visited on its own.
+template <class DayF, class MonthF>
+void for_each_period(std::uint32_t lo, std::uint32_t hi, bool months, DayF&& day, MonthF&& month) {
+  for (std::uint32_t d = lo; d < hi;) {
+    if (months) {
+      const std::uint32_t m = rollup_month(d);
+      const std::uint32_t next = month_first_day(m + 1);
+      if (month_first_day(m) == d && next <= hi) {
+        month(m);
+        d = next;
+        continue;
+      }
+    }
+    day(d);
+    ++d;
+  }
+}
+
+}  // namespace civicgrid::analytics
