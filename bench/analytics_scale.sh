@@ -7,7 +7,7 @@
 #
 # Usage: bench/analytics_scale.sh [BUILD_DIR] [N ...]     (defaults: build, 1000000 10000000 25000000)
 # DISTINCT=M (default 1000000): at most M distinct generated cases, repeated with new ids up to N.
-# Needs: cmake --build BUILD_DIR --target analytics_scale; cd bench/duckdb && npm ci; sqlite3.
+# Needs: cmake --build BUILD_DIR --target analytics_scale; cd bench/duckdb && npm install (npm ci trips over the lock file's entries for other platforms' DuckDB bindings); sqlite3.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-build}" && pwd)
@@ -18,7 +18,7 @@ work=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$work"
 trap '[ -n "${BENCH_DIR:-}" ] || rm -rf "$work"' EXIT
 export CIVICGRID_SOURCE_DIR="$src"
-[ -d "$src/bench/duckdb/node_modules" ] || (cd "$src/bench/duckdb" && npm ci --no-audit --no-fund >/dev/null)
+[ -d "$src/bench/duckdb/node_modules" ] || (cd "$src/bench/duckdb" && npm install --no-audit --no-fund >/dev/null)
 
 sqlite_side() {  # $1 = CSV; prints JSON lines like the other two
   local db="$work/flat.db"
