@@ -1,7 +1,7 @@
 // Staff actions on a case and the time-limit sweep: load, apply the rules, store the case and its
 // event (and the audit entry) in one transaction, with optimistic concurrency on the case version.
-#include <spdlog/spdlog.h>
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "cases/case_store.h"
 #include "cases/cases.h"
@@ -11,8 +11,7 @@ namespace civicgrid::cases {
 namespace json = boost::json;
 
 Result<CaseDetail> CaseService::act(std::int64_t id, Action action, const json::object& body,
-                                    const Principal& who,
-                                    std::optional<std::int64_t> expected_version,
+                                    const Principal& who, std::optional<std::int64_t> expected_version,
                                     const audit::Entry& audit_entry) {
   const Actor actor = actor_for(who);
   auto tree = identity_.org_tree();
@@ -22,8 +21,8 @@ Result<CaseDetail> CaseService::act(std::int64_t id, Action action, const json::
     if (!c) return fail(c.error());
     if (!visible(*c, who, actor.scope)) return fail(Error::not_found("案件不存在", "no such case"));
     if (expected_version && *expected_version != c->version) {
-      Error e = Error::conflict("案件已被他人修改，请刷新后重试",
-                                "the case was changed by someone else; reload it", "version");
+      Error e = Error::conflict("案件已被他人修改，请刷新后重试", "the case was changed by someone else; reload it",
+                                "version");
       e.with_extra("version", c->version);
       e.with_extra("state", json::string(name(c->status)));
       return fail(std::move(e));
@@ -79,16 +78,13 @@ Result<int> CaseService::sweep_overdue() {
         auto overdue = apply(*c, Action::kOverdue, {}, system, now, ctx);
         if (!overdue) return fail(overdue.error());
         // An overdue case is supervised automatically (督办).
-        auto supervise =
-            apply(*c, Action::kSupervise, json::object{{"note", "超过办理时限，系统自动督办"}},
-                  system, now, ctx);
+        auto supervise = apply(*c, Action::kSupervise,
+                               json::object{{"note", "超过办理时限，系统自动督办"}}, system, now, ctx);
         if (!supervise) return fail(supervise.error());
         if (auto ok = case_store::update(s, *c); !ok) return fail(ok.error());
         if (auto ok = case_store::insert_event(s, *overdue); !ok) return fail(ok.error());
         if (auto ok = case_store::insert_event(s, *supervise); !ok) return fail(ok.error());
-        if (auto ok = audit_.append(
-                s, {"system", "case.overdue", "case", std::to_string(id), "", "", "ok"});
-            !ok)
+        if (auto ok = audit_.append(s, {"system", "case.overdue", "case", std::to_string(id), "", "", "ok"}); !ok)
           return fail(ok.error());
         changed = std::move(*c);
         written[0] = std::move(*overdue);

@@ -14,15 +14,13 @@ Result<void> CaseService::put_categories(const std::vector<Category>& categories
     const std::string field = "categories[" + std::to_string(i) + "]";
     if (c.code.empty() || c.name.empty()) return fail(Error::missing(field + ".code"));
     if (!c.parent.empty() && !known.contains(c.parent))
-      return fail(Error::invalid(field + ".parent", "上级分类不存在：" + c.parent,
-                                 "no such parent category: " + c.parent));
+      return fail(Error::invalid(field + ".parent", "上级分类不存在：" + c.parent, "no such parent category: " + c.parent));
     known.insert(c.code);
   }
   auto r = db_.write([&](store::Session& s) -> Result<void> {
     for (const auto& c : categories) {
-      auto ok = s.execute(
-          queries::kUpsertCategory,
-          {c.code, c.name, c.name_en, c.parent, std::int64_t{c.level}, std::int64_t{c.is_public}});
+      auto ok = s.execute(queries::kUpsertCategory,
+                          {c.code, c.name, c.name_en, c.parent, std::int64_t{c.level}, std::int64_t{c.is_public}});
       if (!ok) return fail(ok.error());
     }
     return {};
@@ -38,13 +36,11 @@ Result<void> CaseService::put_routing_rules(const std::vector<RoutingRule>& rule
     const auto& r = rules[i];
     const std::string field = "rules[" + std::to_string(i) + "]";
     if (!cat->category(r.category))
-      return fail(Error::invalid(field + ".category", "分类不存在：" + r.category,
-                                 "no such category: " + r.category));
+      return fail(Error::invalid(field + ".category", "分类不存在：" + r.category, "no such category: " + r.category));
     if (!r.area.empty()) {
       const identity::OrgUnit* a = tree->find(r.area);
       if (!a || !identity::is_area_kind(a->kind))
-        return fail(
-            Error::invalid(field + ".area", "区域不存在：" + r.area, "no such area: " + r.area));
+        return fail(Error::invalid(field + ".area", "区域不存在：" + r.area, "no such area: " + r.area));
     }
     for (const auto& d : [&] {
            std::vector<std::string> all{r.lead};
@@ -53,13 +49,11 @@ Result<void> CaseService::put_routing_rules(const std::vector<RoutingRule>& rule
          }()) {
       const identity::OrgUnit* u = tree->find(d);
       if (!u || !identity::is_handling_kind(u->kind))
-        return fail(
-            Error::invalid(field + ".lead", "不是可派遣的部门：" + d, "not a department: " + d));
+        return fail(Error::invalid(field + ".lead", "不是可派遣的部门：" + d, "not a department: " + d));
     }
     for (size_t j = 0; j < i; ++j)
       if (rules[j].category == r.category && rules[j].area == r.area)
-        return fail(
-            Error::conflict("规则重复：" + r.category, "duplicate rule for " + r.category, field));
+        return fail(Error::conflict("规则重复：" + r.category, "duplicate rule for " + r.category, field));
   }
   auto w = db_.write([&](store::Session& s) -> Result<void> {
     if (s.dialect() == store::Dialect::kPostgres)
@@ -83,16 +77,13 @@ Result<void> CaseService::put_time_limits(const std::vector<TimeLimit>& limits) 
     const auto& l = limits[i];
     const std::string field = "limits[" + std::to_string(i) + "]";
     if (!l.category.empty() && !cat->category(l.category))
-      return fail(Error::invalid(field + ".category", "分类不存在：" + l.category,
-                                 "no such category: " + l.category));
+      return fail(Error::invalid(field + ".category", "分类不存在：" + l.category, "no such category: " + l.category));
     if ((l.accept_working_minutes > 0) == (l.accept_natural_minutes > 0))
-      return fail(
-          Error::invalid(field + ".accept_working_minutes", "签收时限须二选一：工作分钟或自然分钟",
-                         "give exactly one of accept_working_minutes and accept_natural_minutes"));
+      return fail(Error::invalid(field + ".accept_working_minutes", "签收时限须二选一：工作分钟或自然分钟",
+                                 "give exactly one of accept_working_minutes and accept_natural_minutes"));
     if ((l.handle_working_days > 0) == (l.handle_natural_minutes > 0))
-      return fail(
-          Error::invalid(field + ".handle_working_days", "办理时限须二选一：工作日或自然分钟",
-                         "give exactly one of handle_working_days and handle_natural_minutes"));
+      return fail(Error::invalid(field + ".handle_working_days", "办理时限须二选一：工作日或自然分钟",
+                                 "give exactly one of handle_working_days and handle_natural_minutes"));
     for (size_t j = 0; j < i; ++j)
       if (limits[j].category == l.category && limits[j].urgency == l.urgency)
         return fail(Error::conflict("时限规则重复", "duplicate time limit", field));
@@ -102,11 +93,10 @@ Result<void> CaseService::put_time_limits(const std::vector<TimeLimit>& limits) 
       if (auto ok = s.execute(queries::kLockTimeLimitsPg); !ok) return fail(ok.error());
     if (auto ok = s.execute(queries::kDeleteTimeLimits); !ok) return fail(ok.error());
     for (const auto& l : limits) {
-      auto ok =
-          s.execute(queries::kInsertTimeLimit,
-                    {l.category, std::string(name(l.urgency)),
-                     std::int64_t{l.accept_working_minutes}, std::int64_t{l.accept_natural_minutes},
-                     std::int64_t{l.handle_working_days}, std::int64_t{l.handle_natural_minutes}});
+      auto ok = s.execute(queries::kInsertTimeLimit,
+                          {l.category, std::string(name(l.urgency)), std::int64_t{l.accept_working_minutes},
+                           std::int64_t{l.accept_natural_minutes}, std::int64_t{l.handle_working_days},
+                           std::int64_t{l.handle_natural_minutes}});
       if (!ok) return fail(ok.error());
     }
     return {};

@@ -25,8 +25,7 @@ Result<CaseDetail> CaseService::track(std::string_view tracking_code) {
   });
 }
 
-Result<CaseDetail> CaseService::evaluate(std::string_view tracking_code,
-                                         const boost::json::object& body,
+Result<CaseDetail> CaseService::evaluate(std::string_view tracking_code, const boost::json::object& body,
                                          const audit::Entry& audit_entry) {
   auto code = normalize_tracking_code(tracking_code);
   if (!code) return fail(no_such_code());
@@ -41,8 +40,7 @@ Result<CaseDetail> CaseService::evaluate(std::string_view tracking_code,
       c = case_store::load_for_update(s, c->id);  // the row as it is once no one else holds it
       if (!c) return fail(c.error());
     }
-    auto ev =
-        apply(*c, Action::kEvaluate, body, resident, clock_.now(), rule_context(s, *tree, *cat));
+    auto ev = apply(*c, Action::kEvaluate, body, resident, clock_.now(), rule_context(s, *tree, *cat));
     if (!ev) return fail(ev.error());
     ev->actor = "resident";
     if (auto ok = case_store::update(s, *c); !ok) return fail(ok.error());
