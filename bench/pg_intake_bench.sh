@@ -23,6 +23,7 @@ pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 echo "intake on PostgreSQL: $seconds s, $connections connections"
 wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/bench/intake.lua" "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
-curl -s "http://127.0.0.1:$port/metrics" | grep -E "civicgrid_db_write_transactions" || true
+curl -s "http://127.0.0.1:$port/metrics" | grep -E "civicgrid_db_write_(transactions|retries)" || true
 kill -TERM $pid; wait $pid || true
+psql -X -A -t "$url" -c "SELECT 'xact_commit=' || xact_commit || ' xact_rollback=' || xact_rollback FROM pg_stat_database WHERE datname = 'bench'" || true
 echo "cases stored: $(psql -X -A -t "$url" -c 'SELECT count(*) FROM cases')"

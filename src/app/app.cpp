@@ -137,6 +137,9 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
                     [this] { return static_cast<double>(db_->stats().write_transactions); });
   metrics.add_gauge("civicgrid_db_write_batches", "Physical commits (group commit batches).",
                     [this] { return static_cast<double>(db_->stats().write_batches); });
+  metrics.add_gauge("civicgrid_db_write_retries",
+                    "Write bodies run again after a serialization failure or deadlock.",
+                    [this] { return static_cast<double>(db_->stats().write_retries); });
   identity::register_routes(router, *identity_);
   audit::register_routes(router, *audit_);
   cases::register_routes(router, *cases_);

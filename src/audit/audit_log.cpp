@@ -29,7 +29,8 @@ StoredEntry from_row(const store::Row& r) {
 
 }  // namespace
 
-std::string chain_hash(std::int64_t seq, Timestamp at, const Entry& e, const std::string& prev_hash) {
+std::string chain_hash(std::int64_t seq, Timestamp at, const Entry& e,
+                       const std::string& prev_hash) {
   std::string buf;
   buf.reserve(256 + e.detail.size());
   for (const std::string& part :
@@ -53,8 +54,15 @@ Result<std::int64_t> AuditLog::append(store::Session& tx, const Entry& e) {
   const std::string prev = head->rows[0].str(1);
   const Timestamp at = clock_.now();
   const std::string hash = chain_hash(seq, at, e, prev);
-  auto ins = tx.execute(queries::kInsert, {seq, at, e.actor, e.action, e.target_type, e.target_id,
-                                           e.remote, e.request_id, e.outcome, e.detail, prev, hash});
+  const std::vector<store::Value> row{seq,           at,          e.actor,  e.action,
+                                      e.target_type, e.target_id, e.remote, e.request_id,
+                                      e.outcome,     e.detail,    prev,     hash};
+  if (tx.dialect() == store::Dialect::kPostgres) {
+    auto both = tx.query(queries::kInsertAndSetHeadPg, row);
+    if (!both) return fail(both.error());
+    return seq;
+  }
+  auto ins = tx.query(queries::kInsert, row);
   if (!ins) return fail(ins.error());
   auto upd = tx.execute(queries::kSetHeadHash, {hash});
   if (!upd) return fail(upd.error());

@@ -8,6 +8,12 @@ namespace civicgrid::audit::queries {
 inline constexpr const char* kAdvanceHead =
     "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash";
 inline constexpr const char* kSetHeadHash = "UPDATE audit_head SET hash = $1 WHERE id = 1";
+// PostgreSQL: the entry and the new head hash in one round trip, so the head row stays locked for
+// as short a time as possible.
+inline constexpr const char* kInsertAndSetHeadPg =
+    "WITH entry AS (INSERT INTO audit_log (seq, at, actor, action, target_type, target_id, remote, "
+    "request_id, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+    "$11, $12)) UPDATE audit_head SET hash = $12 WHERE id = 1";
 inline constexpr const char* kReadHead = "SELECT seq, hash FROM audit_head WHERE id = 1";
 inline constexpr const char* kInsert =
     "INSERT INTO audit_log (seq, at, actor, action, target_type, target_id, remote, request_id, "

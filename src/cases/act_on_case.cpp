@@ -17,7 +17,7 @@ Result<CaseDetail> CaseService::act(std::int64_t id, Action action, const json::
   auto tree = identity_.org_tree();
   auto cat = catalog();
   auto done = db_.write([&](store::Session& s) -> Result<CaseDetail> {
-    auto c = case_store::load(s, id);
+    auto c = case_store::load_for_update(s, id);
     if (!c) return fail(c.error());
     if (!visible(*c, who, actor.scope)) return fail(Error::not_found("案件不存在", "no such case"));
     if (expected_version && *expected_version != c->version) {
@@ -45,9 +45,10 @@ Result<CaseDetail> CaseService::act(std::int64_t id, Action action, const json::
     a.action = "case." + std::string(name(action));
     a.target_type = "case";
     a.target_id = std::to_string(id);
-    if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     auto events = case_store::events(s, id);
     if (!events) return fail(events.error());
+    // Last, so the audit head is held only until the commit.
+    if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     return CaseDetail{std::move(*c), std::move(*events)};
   });
   if (done) notify_changed(done->c, done->events);
@@ -70,7 +71,7 @@ Result<int> CaseService::sweep_overdue() {
       Case changed;
       CaseEvent written[2];
       auto r = db_.write([&](store::Session& s) -> Result<bool> {
-        auto c = case_store::load(s, id);
+        auto c = case_store::load_for_update(s, id);
         if (!c) return fail(c.error());
         if (c->overdue || !is_open(c->status) || c->deadline_at >= now) return false;
         const RuleContext ctx = rule_context(s, *tree, *cat);

@@ -205,6 +205,14 @@ Result<Case> load(store::Session& s, std::int64_t id) {
   return load_where(s, "id = $1", id);
 }
 
+Result<Case> load_for_update(store::Session& s, std::int64_t id) {
+  if (s.dialect() == store::Dialect::kPostgres) {
+    // SQLite's single writer already excludes concurrent changes.
+    if (auto r = s.query(queries::kLockCasePg, {id}); !r) return fail(r.error());
+  }
+  return load(s, id);
+}
+
 Result<Case> load_by_tracking_code(store::Session& s, std::string_view code) {
   return load_where(s, "tracking_code = $1", std::string(code));
 }

@@ -27,6 +27,10 @@ Result<void> insert_events(store::Session& s, std::span<const CaseEvent> events)
 
 // kNotFound when absent.
 Result<Case> load(store::Session& s, std::int64_t id);
+// load() for a write transaction that will update the case: on PostgreSQL, whose writers run
+// READ COMMITTED side by side, it first locks the row, so a concurrent change of the case commits
+// before this one reads it instead of turning the versioned update into a conflict.
+Result<Case> load_for_update(store::Session& s, std::int64_t id);
 Result<Case> load_by_tracking_code(store::Session& s, std::string_view code);
 Result<std::vector<CaseEvent>> events(store::Session& s, std::int64_t case_id);
 Result<Status> status_of(store::Session& s, std::int64_t id);

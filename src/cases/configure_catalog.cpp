@@ -56,6 +56,8 @@ Result<void> CaseService::put_routing_rules(const std::vector<RoutingRule>& rule
         return fail(Error::conflict("规则重复：" + r.category, "duplicate rule for " + r.category, field));
   }
   auto w = db_.write([&](store::Session& s) -> Result<void> {
+    if (s.dialect() == store::Dialect::kPostgres)
+      if (auto ok = s.execute(queries::kLockRoutingRulesPg); !ok) return fail(ok.error());
     if (auto ok = s.execute(queries::kDeleteRoutingRules); !ok) return fail(ok.error());
     for (const auto& r : rules) {
       std::string co;
@@ -87,6 +89,8 @@ Result<void> CaseService::put_time_limits(const std::vector<TimeLimit>& limits) 
         return fail(Error::conflict("时限规则重复", "duplicate time limit", field));
   }
   auto w = db_.write([&](store::Session& s) -> Result<void> {
+    if (s.dialect() == store::Dialect::kPostgres)
+      if (auto ok = s.execute(queries::kLockTimeLimitsPg); !ok) return fail(ok.error());
     if (auto ok = s.execute(queries::kDeleteTimeLimits); !ok) return fail(ok.error());
     for (const auto& l : limits) {
       auto ok = s.execute(queries::kInsertTimeLimit,

@@ -44,6 +44,8 @@ inline constexpr const char* kParticipants =
 inline constexpr const char* kParticipantsInRange =
     "SELECT case_id, unit, role, assigned_at, due_at, accepted_at, active FROM case_participants "
     "WHERE case_id >= $1 AND case_id <= $2 ORDER BY case_id, seq";
+// PostgreSQL only: holds the case row until the write transaction ends.
+inline constexpr const char* kLockCasePg = "SELECT id FROM cases WHERE id = $1 FOR UPDATE";
 inline constexpr const char* kDeleteParticipants = "DELETE FROM case_participants WHERE case_id = $1";
 inline constexpr const char* kInsertParticipant =
     "INSERT INTO case_participants (case_id, unit, role, assigned_at, due_at, accepted_at, active, seq) "
@@ -87,6 +89,11 @@ inline constexpr const char* kUpsertCategory =
     "name_en = excluded.name_en, is_public = excluded.is_public";
 inline constexpr const char* kRoutingRules =
     "SELECT category_code, area_code, lead_unit, co_units FROM routing_rules ORDER BY id";
+// PostgreSQL only: replacing a whole table takes turns (writers run READ COMMITTED there, so two
+// replacements side by side would each delete only the rows they saw and keep both new sets).
+inline constexpr const char* kLockRoutingRulesPg =
+    "LOCK TABLE routing_rules IN SHARE ROW EXCLUSIVE MODE";
+inline constexpr const char* kLockTimeLimitsPg = "LOCK TABLE time_limits IN SHARE ROW EXCLUSIVE MODE";
 inline constexpr const char* kDeleteRoutingRules = "DELETE FROM routing_rules";
 inline constexpr const char* kInsertRoutingRule =
     "INSERT INTO routing_rules (category_code, area_code, lead_unit, co_units) VALUES ($1, $2, $3, $4)";

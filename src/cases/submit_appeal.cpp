@@ -164,9 +164,10 @@ Result<Submitted> CaseService::submit(const AppealInput& in, const Principal& wh
     audit::Entry a = audit_entry;
     a.target_type = "case";
     a.target_id = std::to_string(*id);
-    if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     if (also)
       if (auto ok = also(s, *id); !ok) return fail(ok.error());
+    // Last, so the audit head is held only until the commit.
+    if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     return *id;
   });
   if (!id) return fail(id.error());

@@ -36,6 +36,10 @@ Result<CaseDetail> CaseService::evaluate(std::string_view tracking_code, const b
   auto done = db_.write([&](store::Session& s) -> Result<CaseDetail> {
     auto c = case_store::load_by_tracking_code(s, *code);
     if (!c) return fail(c.error().code() == ErrorCode::kNotFound ? no_such_code() : c.error());
+    if (s.dialect() == store::Dialect::kPostgres) {
+      c = case_store::load_for_update(s, c->id);  // the row as it is once no one else holds it
+      if (!c) return fail(c.error());
+    }
     auto ev = apply(*c, Action::kEvaluate, body, resident, clock_.now(), rule_context(s, *tree, *cat));
     if (!ev) return fail(ev.error());
     ev->actor = "resident";
@@ -45,9 +49,10 @@ Result<CaseDetail> CaseService::evaluate(std::string_view tracking_code, const b
     a.action = "case.evaluate";
     a.target_type = "case";
     a.target_id = std::to_string(c->id);
-    if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     auto events = case_store::events(s, c->id);
     if (!events) return fail(events.error());
+    // Last, so the audit head is held only until the commit.
+    if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     return CaseDetail{std::move(*c), std::move(*events)};
   });
   if (done) notify_changed(done->c, done->events);

@@ -7,6 +7,10 @@ inline constexpr const char* kAllAttributes =
     "SELECT service_code, code, datatype, variable, required, description, datatype_description, "
     "ord, "
     "list_values FROM open311_attributes ORDER BY service_code, ord";
+// PostgreSQL only: replacements of a service's attributes take turns across servers (writers run
+// READ COMMITTED there; write_mu_ covers one process only).
+inline constexpr const char* kLockAttributesPg =
+    "LOCK TABLE open311_attributes IN SHARE ROW EXCLUSIVE MODE";
 inline constexpr const char* kDeleteAttributes =
     "DELETE FROM open311_attributes WHERE service_code = $1";
 inline constexpr const char* kInsertAttribute =

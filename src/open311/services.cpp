@@ -181,6 +181,8 @@ Result<std::vector<AttributeDef>> Open311Service::put_attributes(std::string_vie
   std::lock_guard write_lock(write_mu_);
   const std::string service_code(code);
   auto ok = db_.write([&](store::Session& s) -> Result<void> {
+    if (s.dialect() == store::Dialect::kPostgres)
+      if (auto r = s.execute(queries::kLockAttributesPg); !r) return fail(r.error());
     if (auto r = s.execute(queries::kDeleteAttributes, {service_code}); !r) return fail(r.error());
     for (const auto& d : defs) {
       auto r =

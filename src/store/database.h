@@ -92,6 +92,7 @@ struct PoolStats {
   int writers_waiting = 0;
   std::int64_t write_transactions = 0;
   std::int64_t write_batches = 0;  // with group commit, several transactions share one batch
+  std::int64_t write_retries = 0;  // bodies run again after losing to a concurrent writer
 };
 
 class Database {

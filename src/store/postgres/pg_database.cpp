@@ -391,6 +391,8 @@ Result<std::unique_ptr<Transaction>> PgDatabase::begin_read() {
 }
 
 Result<std::unique_ptr<Transaction>> PgDatabase::begin_write() {
+  // REPEATABLE READ keeps the store's contract that a read-modify-write body loses no update;
+  // READ COMMITTED was measured slower on intake (docs/adr/0016, "Update").
   return begin(writers_, "BEGIN ISOLATION LEVEL REPEATABLE READ", true);
 }
 
@@ -420,6 +422,7 @@ PoolStats PgDatabase::stats() const {
   s.writers_waiting = writers_.waiting;
   s.write_transactions = write_transactions_.load(std::memory_order_relaxed);
   s.write_batches = s.write_transactions;
+  s.write_retries = retries_.load(std::memory_order_relaxed);
   return s;
 }
 
