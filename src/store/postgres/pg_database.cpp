@@ -398,6 +398,7 @@ Result<std::unique_ptr<Transaction>> PgDatabase::begin_write() {
 
 Result<void> PgDatabase::run_write(const std::function<Result<void>(Session&)>& body) {
   thread_local std::minstd_rand jitter(std::random_device{}());
+  const auto give_up_at = std::chrono::steady_clock::now() + kRetryBudget;
   for (int attempt = 1;; ++attempt) {
     auto tx = begin_write();
     if (!tx) return fail(tx.error());
@@ -405,7 +406,7 @@ Result<void> PgDatabase::run_write(const std::function<Result<void>(Session&)>& 
     auto r = body(t);
     if (r) r = t.commit();
     if (r) return {};
-    if (!t.retry_wanted() || attempt >= kMaxAttempts) return r;
+    if (!t.retry_wanted() || std::chrono::steady_clock::now() >= give_up_at) return r;
     tx->reset();  // rolls back and returns the connection before waiting
     retries_.fetch_add(1, std::memory_order_relaxed);
     // Back off a little, more with every attempt, so the losers do not collide again at once.

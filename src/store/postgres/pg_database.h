@@ -17,6 +17,7 @@
 // 55P03, 57014 and lost connections → kUnavailable; anything else → kInternal naming the statement.
 #pragma once
 
+#include <chrono>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -35,9 +36,11 @@ class Connection;
 
 class PgDatabase final : public Database {
  public:
-  // How often run_write() runs a body that keeps losing to concurrent transactions before it
-  // gives up with kUnavailable.
-  static constexpr int kMaxAttempts = 30;
+  // How long run_write() keeps running a body that loses to concurrent transactions before it
+  // gives up with kUnavailable. Bounded by time rather than attempts: under a burst (every intake
+  // appends to the one audit chain) a body may lose many times in a row, and a busy answer to an
+  // appeal the store could have taken a moment later is worse than a slower one.
+  static constexpr std::chrono::milliseconds kRetryBudget{10'000};
 
   // Connects once to check the URL (a libpq connection URI or key=value string); further
   // connections open on demand, up to options.readers for reads and as many again plus 4 for
