@@ -32,20 +32,6 @@ Error bad(const std::string& field, const std::string& what) {
                         "invalid " + field + ": " + what);
 }
 
-// Month code (year * 12 + month - 1) by day, built once.
-const std::vector<std::uint16_t>& month_of_day() {
-  static const std::vector<std::uint16_t> table = [] {
-    std::vector<std::uint16_t> t(0x10000);
-    for (std::int64_t d = 0; d < 0x10000; ++d) {
-      int y;
-      unsigned m, dd;
-      civil_from_days(d, y, m, dd);
-      t[d] = static_cast<std::uint16_t>(std::min(y * 12 + static_cast<int>(m) - 1, 0xFFFF));
-    }
-    return t;
-  }();
-  return table;
-}
 
 std::uint32_t monday_of(std::uint32_t day) {
   return day - (day + 3) % 7;
@@ -79,7 +65,7 @@ std::uint32_t value(const Cube& c, Dim d, size_t row, int level) {
     case Dim::kWeek:
       return monday_of(c.created_day_[row]);
     case Dim::kMonth:
-      return month_of_day()[c.created_day_[row]];
+      return rollup_month(c.created_day_[row]);
     case Dim::kCategory:
       return c.category_levels_[c.category_[row]][level - 1];
     case Dim::kStreet:
@@ -147,7 +133,7 @@ Result<std::uint32_t> filter_key(const Cube& c, Dim d, const std::string& v) {
     case Dim::kMonth: {
       auto day = parse_day(v + "-01");
       if (!day) return fail(bad(field, "YYYY-MM"));
-      return month_of_day()[*day];
+      return rollup_month(*day);
     }
     case Dim::kCategory:
       return c.categories_.find(v).value_or(kNoMatch);
@@ -216,7 +202,7 @@ std::uint32_t value_of_source(const Cube& c, Dim d, std::uint32_t s, int level) 
     case Dim::kWeek:
       return monday_of(s);
     case Dim::kMonth:
-      return month_of_day()[s];
+      return rollup_month(s);
     case Dim::kCategory:
       return c.category_levels_[s][level - 1];
     case Dim::kStreet:
