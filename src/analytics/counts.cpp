@@ -32,7 +32,6 @@ Error bad(const std::string& field, const std::string& what) {
                         "invalid " + field + ": " + what);
 }
 
-
 std::uint32_t monday_of(std::uint32_t day) {
   return day - (day + 3) % 7;
 }  // 1970-01-01 was a Thursday
