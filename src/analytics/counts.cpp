@@ -6,6 +6,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "analytics/bad_param.h"
 #include "analytics/query.h"
 #include "analytics/scope_mask.h"
 
@@ -28,8 +29,7 @@ constexpr size_t kParallelRows = 1 << 20;       // below this one thread scans
 constexpr std::uint32_t kMaxDayIndexDays = 62;  // longer day-by-day periods scan the columns
 
 Error bad(const std::string& field, const std::string& what) {
-  return Error::invalid(field, "参数无效：" + field + "（" + what + "）",
-                        "invalid " + field + ": " + what);
+  return bad_param(field, what);
 }
 
 std::uint32_t monday_of(std::uint32_t day) {

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "analytics/analytics.h"
+#include "analytics/bad_param.h"
 #include "analytics/insights.h"
 #include "analytics/permissions.h"
 #include "core/privacy.h"
@@ -23,8 +24,7 @@ using http::Response;
 namespace {
 
 Error bad(const std::string& field, const std::string& what) {
-  return Error::invalid(field, "参数无效：" + field + "（" + what + "）",
-                        "invalid " + field + ": " + what);
+  return bad_param(field, what);
 }
 
 // Parameters of one request: each known name parsed once; any other name (but lang) is an error.

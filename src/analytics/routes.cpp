@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "analytics/analytics.h"
+#include "analytics/bad_param.h"
 #include "analytics/permissions.h"
 #include "core/work_calendar.h"
 #include "http/request_context.h"
@@ -18,8 +19,7 @@ using http::Response;
 namespace {
 
 Error bad(const std::string& field, const std::string& what) {
-  return Error::invalid(field, "参数无效：" + field + "（" + what + "）",
-                        "invalid " + field + ": " + what);
+  return bad_param(field, what);
 }
 
 struct UnitQuery {
