@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/engine_errors.h"
+
 namespace civicgrid::store::postgres {
 
 namespace {
@@ -32,20 +34,9 @@ constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 constexpr Oid kNumericOid = 1700;
 
-Error closed_error() {
-  return Error::unavailable("数据库已关闭", "the database is closed");
-}
-
-Error finished_error() {
-  return Error::internal("statement issued on a transaction that was already committed");
-}
-
-std::string_view sql_excerpt(std::string_view sql) {
-  if (sql.size() <= 200) return sql;
-  size_t n = 200;
-  while (n > 0 && (static_cast<unsigned char>(sql[n]) & 0xC0) == 0x80) --n;
-  return sql.substr(0, n);
-}
+using detail::closed_error;
+using detail::finished_error;
+using detail::sql_excerpt;
 
 bool retryable(std::string_view state) {
   return state == "40001" || state == "40P01";

@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/engine_errors.h"
+
 namespace civicgrid::store::sqlite {
 
 namespace {
@@ -23,21 +25,9 @@ constexpr std::string_view kSavepoint = "SAVEPOINT cg_write";
 constexpr std::string_view kRelease = "RELEASE cg_write";
 constexpr std::string_view kRollbackTo = "ROLLBACK TO cg_write";
 
-Error closed_error() {
-  return Error::unavailable("数据库已关闭", "the database is closed");
-}
-
-Error finished_error() {
-  return Error::internal("statement issued on a transaction that was already committed");
-}
-
-// The first 200 bytes of `sql`, cut at a UTF-8 character boundary, for error details.
-std::string_view sql_excerpt(std::string_view sql) {
-  if (sql.size() <= 200) return sql;
-  size_t n = 200;
-  while (n > 0 && (static_cast<unsigned char>(sql[n]) & 0xC0) == 0x80) --n;
-  return sql.substr(0, n);
-}
+using detail::closed_error;
+using detail::finished_error;
+using detail::sql_excerpt;
 
 // Maps the connection's last error to the store's error contract (see database.h).
 Error map_error(sqlite3* db, std::string_view sql) {
@@ -200,8 +190,8 @@ class Connection {
     // synchronous=FULL: in WAL mode NORMAL may lose the last commits on power loss; FULL syncs the
     // WAL on every commit. Readers open read-write with query_only rather than SQLITE_OPEN_READONLY
     // so that any connection can rebuild the WAL index after a crash.
-    // temp_store=MEMORY: the statement journals of group-commit savepoints stay in memory instead of
-    // spilling to temporary files once they pass 64 KiB.
+    // temp_store=MEMORY: the statement journals of group-commit savepoints stay in memory instead
+    // of spilling to temporary files once they pass 64 KiB.
     const char* pragmas = writer ? "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
                                    "PRAGMA temp_store=MEMORY;"
                                  : "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
