@@ -28,10 +28,6 @@ constexpr std::uint32_t kNoMatch = 0x10000;     // a filter value no row has
 constexpr size_t kParallelRows = 1 << 20;       // below this one thread scans
 constexpr std::uint32_t kMaxDayIndexDays = 62;  // longer day-by-day periods scan the columns
 
-Error bad(const std::string& field, const std::string& what) {
-  return bad_param(field, what);
-}
-
 std::uint32_t monday_of(std::uint32_t day) {
   return day - (day + 3) % 7;
 }  // 1970-01-01 was a Thursday
@@ -121,17 +117,17 @@ Result<std::uint32_t> filter_key(const Cube& c, Dim d, const std::string& v) {
   switch (d) {
     case Dim::kDay: {
       auto day = parse_day(v);
-      if (!day) return fail(bad(field, "YYYY-MM-DD"));
+      if (!day) return fail(bad_param(field, "YYYY-MM-DD"));
       return static_cast<std::uint32_t>(*day);
     }
     case Dim::kWeek: {
       auto w = parse_week(v);
-      if (!w) return fail(bad(field, "YYYY-Www"));
+      if (!w) return fail(bad_param(field, "YYYY-Www"));
       return static_cast<std::uint32_t>(*w);
     }
     case Dim::kMonth: {
       auto day = parse_day(v + "-01");
-      if (!day) return fail(bad(field, "YYYY-MM"));
+      if (!day) return fail(bad_param(field, "YYYY-MM"));
       return rollup_month(*day);
     }
     case Dim::kCategory:
@@ -144,17 +140,17 @@ Result<std::uint32_t> filter_key(const Cube& c, Dim d, const std::string& v) {
       return c.departments_.find(v).value_or(kNoMatch);
     case Dim::kChannel: {
       auto x = cases::parse_channel(v);
-      if (!x) return fail(bad(field, "unknown channel"));
+      if (!x) return fail(bad_param(field, "unknown channel"));
       return static_cast<std::uint32_t>(*x);
     }
     case Dim::kType: {
       auto x = cases::parse_appeal_type(v);
-      if (!x) return fail(bad(field, "unknown type"));
+      if (!x) return fail(bad_param(field, "unknown type"));
       return static_cast<std::uint32_t>(*x);
     }
     case Dim::kStatus: {
       auto x = cases::parse_status(v);
-      if (!x) return fail(bad(field, "unknown status"));
+      if (!x) return fail(bad_param(field, "unknown status"));
       return static_cast<std::uint32_t>(*x);
     }
   }
@@ -543,29 +539,29 @@ Result<CountQuery> parse_count_query(
         if (j == std::string::npos) j = v.size();
         const std::string part = v.substr(i, j - i);
         auto d = parse_dim(part);
-        if (!d) return fail(bad("dims", "unknown dimension " + part));
+        if (!d) return fail(bad_param("dims", "unknown dimension " + part));
         if (std::find(q.dims.begin(), q.dims.end(), *d) == q.dims.end()) q.dims.push_back(*d);
         i = j + 1;
       }
-      if (q.dims.size() > kMaxDims) return fail(bad("dims", "at most 4 dimensions"));
+      if (q.dims.size() > kMaxDims) return fail(bad_param("dims", "at most 4 dimensions"));
     } else if (k == "from" || k == "to") {
       auto d = parse_day(v);
-      if (!d) return fail(bad(k, "YYYY-MM-DD"));
+      if (!d) return fail(bad_param(k, "YYYY-MM-DD"));
       (k == "from" ? q.from_day : q.to_day) = *d;
     } else if (k == "top") {
       int n = 0;
       if (std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc() || n < 1 || n > 10000)
-        return fail(bad("top", "1..10000"));
+        return fail(bad_param("top", "1..10000"));
       q.top = n;
     } else if (k == "category_level") {
-      if (v != "1" && v != "2" && v != "3") return fail(bad("category_level", "1, 2 or 3"));
+      if (v != "1" && v != "2" && v != "3") return fail(bad_param("category_level", "1, 2 or 3"));
       q.category_level = v[0] - '0';
     } else if (k == "lang") {
       continue;  // the error language, handled by the server
     } else if (auto d = parse_dim(k)) {
       q.filters.emplace_back(*d, v);
     } else {
-      return fail(bad(k, "unknown parameter"));
+      return fail(bad_param(k, "unknown parameter"));
     }
   }
   return q;

@@ -23,10 +23,6 @@ using http::Response;
 
 namespace {
 
-Error bad(const std::string& field, const std::string& what) {
-  return bad_param(field, what);
-}
-
 // Parameters of one request: each known name parsed once; any other name (but lang) is an error.
 class Params {
  public:
@@ -34,7 +30,7 @@ class Params {
     for (const auto& [k, v] : ctx.query_params()) {
       if (k == "lang") continue;
       if (std::find(known.begin(), known.end(), k) == known.end() && !error_)
-        error_ = bad(k, "unknown parameter");
+        error_ = bad_param(k, "unknown parameter");
       values_.emplace_back(k, v);
     }
   }
@@ -51,14 +47,14 @@ class Params {
     std::int64_t n = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
     if (ec != std::errc() || p != v->data() + v->size() || n < lo || n > hi)
-      return fail(bad(k, fmt::format("an integer from {} to {}", lo, hi)));
+      return fail(bad_param(k, fmt::format("an integer from {} to {}", lo, hi)));
     return std::optional<std::int64_t>(n);
   }
   Result<std::optional<std::int64_t>> day(const std::string& k) const {
     const std::string* v = get(k);
     if (!v) return std::optional<std::int64_t>{};
     auto d = parse_day(*v);
-    if (!d) return fail(bad(k, "YYYY-MM-DD"));
+    if (!d) return fail(bad_param(k, "YYYY-MM-DD"));
     return std::optional<std::int64_t>(*d);
   }
   Result<Period> period() const {
@@ -75,7 +71,7 @@ class Params {
     const std::string* v = get("level");
     if (!v || *v == "grid") return PlaceLevel::kGrid;
     if (*v == "community") return PlaceLevel::kCommunity;
-    return fail(bad("level", "grid or community"));
+    return fail(bad_param("level", "grid or community"));
   }
 
  private:
@@ -202,7 +198,8 @@ Result<Response> hotspots(AnalyticsService& svc, RequestContext& ctx) {
   if (!level) return fail(level.error());
   const std::string* category = p.get("category");
   if (!category || category->empty()) return fail(Error::missing("category"));
-  if (!svc.cases().catalog()->category(*category)) return fail(bad("category", "unknown category"));
+  if (!svc.cases().catalog()->category(*category))
+    return fail(bad_param("category", "unknown category"));
   q.period = *period;
   q.level = *level;
   q.category = *category;
@@ -346,7 +343,7 @@ Result<Response> capacity(AnalyticsService& svc, RequestContext& ctx) {
   const std::string* post_name = p.get("post");
   if (!post_name) return fail(Error::missing("post"));
   auto post = parse_post(*post_name);
-  if (!post) return fail(bad("post", "grid_worker, dispatcher or handler"));
+  if (!post) return fail(bad_param("post", "grid_worker, dispatcher or handler"));
   auto period = p.period();
   if (!period) return fail(period.error());
   const Principal& who = ctx.principal();

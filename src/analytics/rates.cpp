@@ -5,6 +5,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "analytics/bad_param.h"
 #include "analytics/query.h"
 #include "analytics/scope_mask.h"
 
@@ -419,44 +420,41 @@ Result<RateConfig> parse_config(const json::object& body) {
     if (v.is_uint64()) return static_cast<double>(v.as_uint64());
     return std::nullopt;
   };
-  auto bad = [](const std::string& f, const std::string& what) {
-    return Error::invalid(f, "参数无效：" + f + "（" + what + "）", "invalid " + f + ": " + what);
-  };
   if (const auto* v = body.if_contains("basic_weight")) {
     auto x = number(*v);
-    if (!x || *x < 0 || *x > 1) return fail(bad("basic_weight", "a number from 0 to 1"));
+    if (!x || *x < 0 || *x > 1) return fail(bad_param("basic_weight", "a number from 0 to 1"));
     c.basic_weight = *x;
   }
   if (const auto* v = body.if_contains("repeat_days")) {
     auto x = number(*v);
     if (!x || *x < 1 || *x > 365 || *x != static_cast<int>(*x))
-      return fail(bad("repeat_days", "1..365"));
+      return fail(bad_param("repeat_days", "1..365"));
     c.repeat_days = static_cast<int>(*x);
   }
   if (const auto* v = body.if_contains("weights")) {
-    if (!v->is_object()) return fail(bad("weights", "an object by unit type"));
+    if (!v->is_object()) return fail(bad_param("weights", "an object by unit type"));
     for (const auto& [type, wv] : v->as_object()) {
       const std::string field = "weights." + std::string(type);
       if (!parse_unit_by(type))
-        return fail(bad(field, "unit type: department, street, community or grid"));
-      if (!wv.is_object()) return fail(bad(field, "{response, resolution, satisfaction}"));
+        return fail(bad_param(field, "unit type: department, street, community or grid"));
+      if (!wv.is_object()) return fail(bad_param(field, "{response, resolution, satisfaction}"));
       std::array<double, 3> w{};
       const char* names[] = {"response", "resolution", "satisfaction"};
       for (int i = 0; i < 3; ++i) {
         const auto* x = wv.as_object().if_contains(names[i]);
         auto n = x ? number(*x) : std::nullopt;
         if (!n || *n < 0 || *n > 1000)
-          return fail(bad(field + "." + names[i], "a number from 0 to 1000"));
+          return fail(bad_param(field + "." + names[i], "a number from 0 to 1000"));
         w[i] = *n;
       }
-      if (w[0] + w[1] + w[2] <= 0) return fail(bad(field, "weights must not all be 0"));
+      if (w[0] + w[1] + w[2] <= 0) return fail(bad_param(field, "weights must not all be 0"));
       for (auto& [t, cw] : c.weights)
         if (t == type) cw = w;
     }
   }
   for (const auto& [k, v] : body)
     if (k != "basic_weight" && k != "repeat_days" && k != "weights")
-      return fail(bad(std::string(k), "unknown field"));
+      return fail(bad_param(std::string(k), "unknown field"));
   return c;
 }
 

@@ -18,10 +18,6 @@ using http::Response;
 
 namespace {
 
-Error bad(const std::string& field, const std::string& what) {
-  return bad_param(field, what);
-}
-
 struct UnitQuery {
   UnitBy by = UnitBy::kDepartment;
   Period period;
@@ -39,22 +35,22 @@ Result<UnitQuery> parse_unit_query(const RequestContext& ctx,
       if (!by || std::find(allowed_by.begin(), allowed_by.end(), v) == allowed_by.end()) {
         std::string list;
         for (auto a : allowed_by) list += (list.empty() ? "" : ", ") + std::string(a);
-        return fail(bad("by", "one of " + list));
+        return fail(bad_param("by", "one of " + list));
       }
       q.by = *by;
       have_by = true;
     } else if (k == "from" || k == "to") {
       auto d = parse_day(v);
-      if (!d) return fail(bad(k, "YYYY-MM-DD"));
+      if (!d) return fail(bad_param(k, "YYYY-MM-DD"));
       (k == "from" ? q.period.from_day : q.period.to_day) = *d;
     } else if (league && k == "min_volume") {
       std::int64_t n = -1;
       if (std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc() || n < 0 ||
           n > 1000000000)
-        return fail(bad("min_volume", "a non-negative integer"));
+        return fail(bad_param("min_volume", "a non-negative integer"));
       q.min_volume = n;
     } else if (k != "lang") {
-      return fail(bad(k, "unknown parameter"));
+      return fail(bad_param(k, "unknown parameter"));
     }
   }
   if (!have_by) return fail(Error::missing("by"));
