@@ -157,20 +157,14 @@ class StatsInsightsTest : public ::testing::Test {
   }
   void SetUp() override { ASSERT_TRUE(server_ && server_->running()) << "no server"; }
 
-  static std::map<std::string, HttpClient>& clients() {
-    static std::map<std::string, HttpClient> c;
+  // One logged-in client per user; cleared when the server restarts on a new port.
+  static SignedInClients& clients() {
+    static SignedInClients c;
     return c;
   }
-  static HttpClient& as(const std::string& user) {
-    auto it = clients().find(user);
-    if (it == clients().end()) it = clients().emplace(user, server_->login_as(user)).first;
-    return it->second;
-  }
+  static HttpClient& as(const std::string& user) { return clients().as(*server_, user); }
   static json::object get(const std::string& user, const std::string& target) {
-    HttpResponse r = as(user).get(target);
-    if (r.status != 200)
-      throw HarnessError("GET " + target + ": HTTP " + std::to_string(r.status) + " " + r.body);
-    return r.json().as_object();
+    return clients().get_ok(*server_, user, target);
   }
 
   static std::unique_ptr<TestServer> server_;

@@ -165,7 +165,8 @@ std::vector<std::string> user_add_argv(const std::string& data_dir, const UserSp
   if (!user.unit.empty()) argv.insert(argv.end(), {"--unit", user.unit});
   if (!user.phone.empty()) argv.insert(argv.end(), {"--phone", user.phone});
   if (!user.display_name.empty()) argv.insert(argv.end(), {"--name", user.display_name});
-  if (const std::string url = db_url_for(data_dir); !url.empty()) argv.insert(argv.end(), {"--db", url});
+  if (const std::string url = db_url_for(data_dir); !url.empty())
+    argv.insert(argv.end(), {"--db", url});
   return argv;
 }
 
@@ -214,6 +215,20 @@ void create_user(const TestServer& server, std::string username, std::string rol
                  std::string password) {
   create_user(server.data_dir(),
               UserSpec{std::move(username), std::move(role), std::move(unit), std::move(password)});
+}
+
+HttpClient& SignedInClients::as(TestServer& server, const std::string& user) {
+  auto it = clients_.find(user);
+  if (it == clients_.end()) it = clients_.emplace(user, server.login_as(user)).first;
+  return it->second;
+}
+
+boost::json::object SignedInClients::get_ok(TestServer& server, const std::string& user,
+                                            const std::string& target) {
+  HttpResponse r = as(server, user).get(target);
+  if (r.status != 200)
+    throw HarnessError("GET " + target + ": HTTP " + std::to_string(r.status) + " " + r.body);
+  return r.json().as_object();
 }
 
 }  // namespace civicgrid::api_test

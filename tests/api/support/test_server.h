@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -121,5 +122,20 @@ void create_user(const TestServer& server, std::string username, std::string rol
 // Several `user add` runs side by side (each hashes a password, which takes a while).
 void create_users(const std::string& data_dir, const std::vector<UserSpec>& users);
 void create_users(const TestServer& server, const std::vector<UserSpec>& users);
+
+// One logged-in client per username, opened on first use. Clear it when the server restarts (its
+// port and sessions change).
+class SignedInClients {
+ public:
+  HttpClient& as(TestServer& server, const std::string& user);
+  // A GET that must answer 200, as its JSON object; throws HarnessError naming the status
+  // otherwise.
+  boost::json::object get_ok(TestServer& server, const std::string& user,
+                             const std::string& target);
+  void clear() { clients_.clear(); }
+
+ private:
+  std::map<std::string, HttpClient> clients_;
+};
 
 }  // namespace civicgrid::api_test
