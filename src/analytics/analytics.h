@@ -5,13 +5,15 @@
 // Queries are answered from the cube only; nothing here reads the cases tables.
 //
 // Configuration (composite weights per unit type, the weight of basically_satisfied, the 复诉
-// window) lives in a JSON file in the data directory, read at start-up and written by the admin
-// PUT; without a file the defaults apply (30/35/35, 0.8, 30 days).
+// window) lives in the store (config_store.h), read at start-up, written by the admin PUT and
+// reloaded when another server changed it; without one the defaults apply (30/35/35, 0.8, 30 days).
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <string>
 
+#include "analytics/config_store.h"
 #include "analytics/cube.h"
 #include "analytics/query.h"
 #include "analytics/staff.h"
@@ -23,10 +25,10 @@ namespace civicgrid::analytics {
 
 class AnalyticsService {
  public:
-  // `config_file` may be empty (configuration not persisted).
-  AnalyticsService(cases::CaseService& cases, std::string config_file);
+  // `config_store` may be null (configuration not persisted).
+  AnalyticsService(cases::CaseService& cases, std::unique_ptr<ConfigStore> config_store);
 
-  // Subscribes to case changes (once), reads the configuration file and rebuilds the cube from
+  // Subscribes to case changes (once), reads the configuration and rebuilds the cube from
   // every stored case. Call before
   // serving requests: a change committed while this runs could be overwritten by an older row.
   // Returns the number of cases loaded.
@@ -37,11 +39,14 @@ class AnalyticsService {
   const StaffLedger& staff() const { return staff_; }
   cases::CaseService& cases() { return cases_; }
   RateConfig config() const;
-  Result<void> put_config(const RateConfig& config);
+  // Stores the configuration with its audit entry (one transaction), then applies it.
+  Result<void> put_config(const RateConfig& config, const audit::Entry& entry);
+  // Reads the stored configuration again (another server changed it) and applies it.
+  Result<void> reload_config();
 
  private:
   cases::CaseService& cases_;
-  std::string config_file_;
+  std::unique_ptr<ConfigStore> config_store_;
   Cube cube_;
   StaffLedger staff_;
   mutable std::mutex config_mu_;

@@ -2,9 +2,6 @@
 #include <boost/json.hpp>
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "analytics/analytics.h"
 
@@ -18,27 +15,15 @@ constexpr cases::Action kFactEvents[] = {cases::Action::kDispatch, cases::Action
                                          cases::Action::kApproveExtension};
 }  // namespace
 
-AnalyticsService::AnalyticsService(cases::CaseService& cases, std::string config_file)
+AnalyticsService::AnalyticsService(cases::CaseService& cases,
+                                   std::unique_ptr<ConfigStore> config_store)
     : cases_(cases),
-      config_file_(std::move(config_file)),
+      config_store_(std::move(config_store)),
       cube_(cases.calendar()),
       staff_(cases.calendar()) {}
 
 Result<std::int64_t> AnalyticsService::load() {
-  if (!config_file_.empty() && std::filesystem::exists(config_file_)) {
-    std::ifstream in(config_file_);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    boost::system::error_code ec;
-    json::value v = json::parse(ss.str(), ec);
-    if (ec || !v.is_object())
-      return fail(Error::invalid("config", "统计配置文件无效：" + config_file_,
-                                 "invalid analytics config " + config_file_));
-    auto c = parse_config(v.as_object());
-    if (!c) return fail(c.error());
-    std::lock_guard lock(config_mu_);
-    config_ = *c;
-  }
+  if (auto ok = reload_config(); !ok) return fail(ok.error());
   // Subscribed here rather than at construction: CLI commands (an import of millions of cases)
   // open the same services and have no use for a cube.
   if (!subscribed_) {
@@ -81,23 +66,22 @@ RateConfig AnalyticsService::config() const {
   return config_;
 }
 
-Result<void> AnalyticsService::put_config(const RateConfig& config) {
+Result<void> AnalyticsService::reload_config() {
+  if (!config_store_) return {};
+  auto c = config_store_->load();
+  if (!c) return fail(c.error());
   std::lock_guard lock(config_mu_);
-  if (!config_file_.empty()) {
-    const std::string tmp = config_file_ + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << json::serialize(config_json(config));
-      if (!out)
-        return fail(Error::unavailable("无法保存统计配置", "cannot write the analytics config"));
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, config_file_, ec);
-    if (ec)
-      return fail(Error::unavailable("无法保存统计配置", "cannot write the analytics config"));
-  }
-  config_ = config;
+  config_ = *c;
   // The cube's 复诉 flags (and the rollups' sums of them) follow the configured window.
+  cube_.set_repeat_days(c->repeat_days);
+  return {};
+}
+
+Result<void> AnalyticsService::put_config(const RateConfig& config, const audit::Entry& entry) {
+  std::lock_guard lock(config_mu_);
+  if (config_store_)
+    if (auto ok = config_store_->save(config, entry); !ok) return fail(ok.error());
+  config_ = config;
   cube_.set_repeat_days(config.repeat_days);
   return {};
 }

@@ -90,13 +90,24 @@ Result<Response> league(AnalyticsService& svc, RequestContext& ctx) {
       league_json(counts_for(svc, ctx, *q, false), q->by, svc.config(), q->min_volume));
 }
 
+// The audit entry is written with the change, in its transaction (before and after in detail);
+// the server's hook records only a failed request.
 Result<Response> put_config(AnalyticsService& svc, RequestContext& ctx) {
   ctx.audit().action = "analytics.config";
+  ctx.audit().target_type = "analytics_config";
   auto body = ctx.json_object();
   if (!body) return fail(body.error());
   auto c = parse_config(**body);
   if (!c) return fail(c.error());
-  if (auto ok = svc.put_config(*c); !ok) return fail(ok.error());
+  audit::Entry entry;
+  entry.actor = ctx.principal().actor();
+  entry.action = ctx.audit().action;
+  entry.target_type = ctx.audit().target_type;
+  entry.remote = ctx.remote_address();
+  entry.request_id = ctx.request_id();
+  entry.outcome = "ok";
+  if (auto ok = svc.put_config(*c, entry); !ok) return fail(ok.error());
+  ctx.audit().written = true;
   return Response::json(config_json(*c));
 }
 

@@ -55,7 +55,8 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   if (app->db_->dialect() == store::Dialect::kPostgres) app->db_url_ = db_url;
   // Order matters: a module's tables may reference those of modules before it.
   const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(), cases::migrations(),
-                                      open311::migrations(), cluster_migrations()};
+                                      open311::migrations(), analytics::migrations(),
+                                      cluster_migrations()};
   auto applied = store::apply_migrations(*app->db_, sets);
   if (!applied) return fail(applied.error());
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_, clock);
@@ -86,9 +87,13 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
                                                            *app->audit_);
   if (auto ok = app->open311_->load(); !ok) return fail(ok.error());
   // The cube follows case changes from here on; it is filled by register_routes (servers only).
-  // Its configuration file stays in the data directory on PostgreSQL too (see docs/deploy.md).
-  app->analytics_ = std::make_unique<analytics::AnalyticsService>(*app->cases_,
-                                                                  options.data_dir + "/analytics.json");
+  // Its configuration is in the store; an analytics.json of earlier versions in --data is imported
+  // once (docs/deploy.md).
+  const std::string legacy_config =
+      options.data_dir.empty() ? std::string() : options.data_dir + "/analytics.json";
+  app->analytics_ = std::make_unique<analytics::AnalyticsService>(
+      *app->cases_,
+      std::make_unique<analytics::ConfigStore>(*app->db_, *app->audit_, clock, legacy_config));
   app->similar_ = std::make_unique<cases::SimilarCases>(*app->cases_);
   return app;
 }

@@ -1,5 +1,7 @@
 #include "app/cluster_sync.h"
 
+#include <unistd.h>
+
 #include <charconv>
 
 #include <spdlog/spdlog.h>
@@ -37,7 +39,22 @@ CREATE TRIGGER time_limits_notify AFTER INSERT OR UPDATE OR DELETE ON time_limit
   FOR EACH STATEMENT EXECUTE FUNCTION civicgrid_notify_table('catalog');
 CREATE TRIGGER open311_attributes_notify AFTER INSERT OR UPDATE OR DELETE ON open311_attributes
   FOR EACH STATEMENT EXECUTE FUNCTION civicgrid_notify_table('open311');
+)__sql__"},
+                                      {"cluster", 2, "analytics_config_notifications", R"__sql__(
+CREATE TRIGGER analytics_config_notify AFTER INSERT OR UPDATE OR DELETE ON analytics_config
+  FOR EACH STATEMENT EXECUTE FUNCTION civicgrid_notify_table('analytics_config');
 )__sql__"}};
+
+// `url` with application_name `civicgrid-listener-<pid>`, so that an operator (and the reconnect
+// test) can find the listening backend of each server in pg_stat_activity. Accepts both libpq
+// forms: a URI (postgresql://…) and key=value pairs. A name already in the URL is replaced by a
+// later one: libpq takes the last.
+std::string with_application_name(const std::string& url) {
+  const std::string name = "civicgrid-listener-" + std::to_string(getpid());
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
+    return url + (url.find('?') == std::string::npos ? "?" : "&") + "application_name=" + name;
+  return url + " application_name=" + name;
+}
 
 }  // namespace
 
@@ -47,7 +64,7 @@ store::MigrationSet cluster_migrations() {
 
 ClusterSync::ClusterSync(App& app, const std::string& url) : app_(app) {
   listener_ = std::make_unique<store::postgres::PgListener>(
-      url, "civicgrid_changes", [this](const std::string& p) { apply(p); });
+      with_application_name(url), "civicgrid_changes", [this](const std::string& p) { apply(p); });
   if (!listener_->wait_listening(10000))
     spdlog::warn("cluster sync: not listening yet; retrying in the background");
 }
@@ -80,7 +97,10 @@ void ClusterSync::apply(const std::string& payload) {
     if (auto r = app_.open311().load(); !r) warn(r.error());
   }
   if (all) {
+    // Rebuilds the cube and reloads the analytics configuration.
     if (auto r = app_.analytics().load(); !r) warn(r.error());
+  } else if (payload == "analytics_config") {
+    if (auto r = app_.analytics().reload_config(); !r) warn(r.error());
   }
 }
 

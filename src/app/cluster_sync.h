@@ -2,11 +2,12 @@
 // from the store (the analytics cube, the org tree and grid index, the case catalog, the Open311
 // attribute table). Triggers installed by cluster_migrations() send a notification on the channel
 // `civicgrid_changes` whenever one of those tables changes, delivered at commit; ClusterSync
-// LISTENs and refreshes what the change touches:
+// LISTENs (as application_name `civicgrid-listener-<pid>`) and refreshes what the change touches:
 //   case:<id>  → CaseService::notify_external_change (the cube follows)
 //   org        → the org tree and the grid index
 //   catalog    → categories, routing rules, time limits
 //   open311    → Open311 service attributes
+//   analytics_config → the analytics configuration (weights, 复诉 window)
 //   *          → everything, the cube rebuilt (after the listener lost its connection)
 // A process also receives its own changes; applying them again is harmless (the cube keeps the
 // newest version of a case). See docs/adr/0016-postgresql-back-end.md.

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "analytics/config_store.h"
 #include "audit/audit.h"
 #include "cases/cases.h"
 #include "identity/identity.h"
@@ -45,7 +46,8 @@ std::string type_class(std::string type) {
 
 void apply_all(store::Database& db) {
   const store::MigrationSet sets[] = {audit::migrations(), identity::migrations(),
-                                      cases::migrations(), open311::migrations()};
+                                      cases::migrations(), open311::migrations(),
+                                      analytics::migrations()};
   auto applied = store::apply_migrations(db, sets);
   ASSERT_TRUE(applied) << applied.error().detail();
 }

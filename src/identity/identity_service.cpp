@@ -8,7 +8,7 @@
 namespace civicgrid::identity {
 
 IdentityService::IdentityService(store::Database& db, const Clock& clock, IdentityOptions options)
-    : db_(db), clock_(clock), options_(options), throttle_(options.throttle),
+    : db_(db), clock_(clock), options_(options), throttle_(options.throttle, db),
       tree_(std::make_shared<OrgTree>()) {}
 
 Result<void> IdentityService::load() { return reload_tree(); }

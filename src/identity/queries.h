@@ -56,4 +56,22 @@ inline constexpr const char* kListApiKeys =
 inline constexpr const char* kRevokeApiKey =
     "UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 
+// The login throttle's shared windows (login_throttle.cpp). A window that has passed ($3 is
+// now - window) starts again at $2 with one failure.
+inline constexpr const char* kLoginFailures =
+    "SELECT throttle_key, window_start, failures FROM login_failures "
+    "WHERE throttle_key IN ($1, $2)";
+inline constexpr const char* kRecordLoginFailure =
+    "INSERT INTO login_failures (throttle_key, window_start, failures) VALUES ($1, $2, 1) "
+    "ON CONFLICT (throttle_key) DO UPDATE SET "
+    "failures = CASE WHEN login_failures.window_start <= $3 THEN 1 "
+    "ELSE login_failures.failures + 1 END, "
+    "window_start = CASE WHEN login_failures.window_start <= $3 THEN $2 "
+    "ELSE login_failures.window_start END "
+    "RETURNING window_start, failures";
+inline constexpr const char* kClearLoginFailures =
+    "DELETE FROM login_failures WHERE throttle_key = $1";
+inline constexpr const char* kPruneLoginFailures =
+    "DELETE FROM login_failures WHERE window_start <= $1";
+
 }  // namespace civicgrid::identity::queries

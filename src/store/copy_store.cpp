@@ -104,6 +104,48 @@ std::uint64_t row_hash(const Row& r) {
   return h;
 }
 
+Result<TableSum> sum_in(Session& s, Dialect d, const std::string& table) {
+  auto t = shape(s, d, table);
+  if (!t) return fail(t.error());
+  TableSum sum{table, 0, 0};
+  auto r = scan(s, table, *t, [&](const std::vector<Row>& rows) -> Result<void> {
+    for (const Row& row : rows) {
+      ++sum.rows;
+      sum.checksum += row_hash(row);
+    }
+    return {};
+  });
+  if (!r) return fail(r.error());
+  return sum;
+}
+
+bool same(const TableSum& a, const TableSum& b) {
+  return a.rows == b.rows && a.checksum == b.checksum;
+}
+
+// The target tables holding rows that are neither the fresh store's nor the source's.
+Result<std::vector<TargetConflict>> find_conflicts(Session& src, Dialect src_dialect, Session& dst,
+                                                   Dialect dst_dialect,
+                                                   const std::vector<std::string>& tables,
+                                                   const std::vector<TableSum>& baseline) {
+  std::vector<TargetConflict> out;
+  for (const std::string& table : tables) {
+    auto target = sum_in(dst, dst_dialect, table);
+    if (!target) return fail(target.error());
+    if (target->rows == 0) continue;
+    TableSum fresh{table, 0, 0};
+    for (const TableSum& b : baseline)
+      if (b.table == table) fresh = b;
+    if (same(*target, fresh)) continue;
+    // Only now read the source's table: a fresh target, the common case, costs no second scan.
+    auto source = sum_in(src, src_dialect, table);
+    if (!source) return fail(source.error());
+    if (same(*target, *source)) continue;
+    out.push_back({table, target->rows});
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> list_tables(Database& db) {
@@ -126,23 +168,11 @@ Result<std::vector<std::string>> list_tables(Database& db) {
 }
 
 Result<TableSum> table_sum(Database& db, const std::string& table) {
-  return db.read([&](Session& s) -> Result<TableSum> {
-    auto t = shape(s, db.dialect(), table);
-    if (!t) return fail(t.error());
-    TableSum sum{table, 0, 0};
-    auto r = scan(s, table, *t, [&](const std::vector<Row>& rows) -> Result<void> {
-      for (const Row& row : rows) {
-        ++sum.rows;
-        sum.checksum += row_hash(row);
-      }
-      return {};
-    });
-    if (!r) return fail(r.error());
-    return sum;
-  });
+  return db.read([&](Session& s) { return sum_in(s, db.dialect(), table); });
 }
 
-Result<std::vector<std::string>> copy_store(Database& from, Database& to) {
+Result<std::vector<std::string>> copy_store(Database& from, Database& to,
+                                            const CopyOptions& options, CopyRefused* refused) {
   auto tables = list_tables(from);
   if (!tables) return fail(tables.error());
   auto source = from.begin_read();
@@ -151,6 +181,21 @@ Result<std::vector<std::string>> copy_store(Database& from, Database& to) {
   if (!target) return fail(target.error());
   Session& src = **source;
   Session& dst = **target;
+  if (!options.replace) {
+    auto conflicts =
+        find_conflicts(src, from.dialect(), dst, to.dialect(), *tables, options.baseline);
+    if (!conflicts) return fail(conflicts.error());
+    if (!conflicts->empty()) {
+      std::string names;
+      for (const auto& c : *conflicts)
+        names += (names.empty() ? "" : ", ") + c.table + " (" + std::to_string(c.rows) + ")";
+      if (refused) refused->tables = *conflicts;
+      // Returning without commit rolls the target transaction back: nothing was changed.
+      return fail(
+          Error::conflict("目标库已有其他数据，未做任何改动：" + names,
+                          "the target already holds other data, nothing was changed: " + names));
+    }
+  }
   for (auto it = tables->rbegin(); it != tables->rend(); ++it) {
     if (auto r = dst.execute("DELETE FROM " + quote(*it)); !r) return fail(r.error());
   }

@@ -1,9 +1,11 @@
 // Several civicgrid servers over one PostgreSQL store: what one process writes the other reads;
 // two dispatchers acting on one case at once through different processes — exactly one wins and
 // the timeline holds one event; each process's in-memory state (the statistics cube, the org
-// tree) follows the other's changes. Needs PostgreSQL: on the SQLite run it is skipped, since a
-// SQLite store belongs to one process.
+// tree, the analytics configuration) follows the other's changes, also across a lost LISTEN
+// connection; failed logins through both count together. Needs PostgreSQL: on the SQLite run it
+// is skipped, since a SQLite store belongs to one process.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <boost/json.hpp>
@@ -28,7 +30,8 @@ class ClusterTest : public ::testing::Test {
     b_->start();
     create_users(*a_, {{"cl_disp1", "dispatcher", "MH-CC"},
                        {"cl_disp2", "dispatcher", "MH-CC"},
-                       {"cl_admin", "admin", "MH"}});
+                       {"cl_admin", "admin", "MH"},
+                       {"cl_throttled", "resident", ""}});
   }
   static void TearDownTestSuite() {
     b_.reset();
@@ -52,6 +55,20 @@ class ClusterTest : public ::testing::Test {
     HttpResponse r = s.login_as("cl_admin").get("/api/v1/stats/counts");
     if (r.status != 200) throw HarnessError("stats: " + r.body);
     return *r.integer("/total");
+  }
+
+  // psql's output without its line ends.
+  static std::string sql_value(const std::string& url, const std::string& statement) {
+    std::string out = psql(url, statement);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+  }
+  // The backend pid of `server`'s LISTEN connection, "" when there is none.
+  static std::string listener_backend(const TestServer& server) {
+    return sql_value(server.db_url(),
+                     "SELECT pid FROM pg_stat_activity WHERE application_name = "
+                     "'civicgrid-listener-" +
+                         std::to_string(server.pid()) + "'");
   }
 
   static std::unique_ptr<TestServer> a_, b_;
@@ -138,6 +155,90 @@ TEST_F(ClusterTest, OrgUnitsAddedThroughOneAreKnownToTheOther) {
   HttpResponse listed =
       b_->login_as("cl_admin").get("/api/v1/org/units?parent=MH-S01&kind=community");
   EXPECT_NE(listed.body.find("MH-S01-C09"), std::string::npos) << listed;
+}
+
+TEST_F(ClusterTest, AnalyticsConfigChangedThroughOneIsUsedByTheOther) {
+  const std::string target = "/api/v1/admin/analytics/config";
+  HttpResponse put = a_->login_as("cl_admin")
+                         .request("PUT", target, R"({"repeat_days": 17, "basic_weight": 0.65})",
+                                  {{"Content-Type", "application/json"}});
+  ASSERT_EQ(put.status, 200u) << put;
+  HttpClient admin_b = b_->login_as("cl_admin");
+  HttpResponse got;
+  for (int i = 0; i < 100; ++i) {
+    got = admin_b.get(target);
+    if (got.integer("/repeat_days") == 17) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(got.integer("/repeat_days"), 17) << got;
+  EXPECT_EQ(got.json().at("basic_weight").as_double(), 0.65) << got;
+  // The league and rates of the other process use the new weight too.
+  HttpResponse rates = admin_b.get("/api/v1/stats/rates?by=department");
+  ASSERT_EQ(rates.status, 200u) << rates;
+  EXPECT_EQ(rates.json().at("basic_weight").as_double(), 0.65) << rates;
+}
+
+TEST_F(ClusterTest, FailedLoginsThroughBothProcessesCountTogether) {
+  // Five failures per username are allowed in the window: three through A, two through B.
+  const json::value wrong{{"username", "cl_throttled"}, {"password", "wrong-password-1"}};
+  for (int i = 0; i < 5; ++i) {
+    HttpResponse r = (i < 3 ? *a_ : *b_).client().post_json("/api/v1/auth/login", wrong);
+    ASSERT_EQ(r.status, 401u) << "attempt " << i << ": " << r;
+  }
+  // Each process alone saw fewer than five; together they are five, so both refuse now, even
+  // the right password.
+  const json::value right{{"username", "cl_throttled"}, {"password", std::string(kTestPassword)}};
+  for (TestServer* s : {a_.get(), b_.get()}) {
+    HttpResponse r = s->client().post_json("/api/v1/auth/login", right);
+    EXPECT_EQ(r.status, 429u) << r;
+    EXPECT_EQ(r.error_code(), "too_many_requests") << r;
+  }
+  // The window is in the store, shared, with its count.
+  EXPECT_EQ(
+      sql_value(a_->db_url(),
+                "SELECT failures FROM login_failures WHERE throttle_key = 'user:cl_throttled'"),
+      "5");
+  // Other users log in as before.
+  EXPECT_EQ(b_->client()
+                .post_json("/api/v1/auth/login",
+                           {{"username", "cl_disp1"}, {"password", std::string(kTestPassword)}})
+                .status,
+            200u);
+}
+
+TEST_F(ClusterTest, ALostListenConnectionIsDetectedAndTheViewsRebuilt) {
+  const std::string before_pid = listener_backend(*b_);
+  ASSERT_FALSE(before_pid.empty()) << "no listener of B in pg_stat_activity";
+  const std::int64_t before = total(*a_);
+  ASSERT_EQ(total(*b_), before);
+  // B is frozen while its listening backend is terminated and A takes a case, so the case's
+  // notification cannot reach B: only the rebuild after reconnecting can bring the case in.
+  b_->send_signal(SIGSTOP);
+  const std::string terminated =
+      sql_value(a_->db_url(), "SELECT pg_terminate_backend(" + before_pid + ")");
+  submit(*a_, "监听断开期间受理");
+  b_->send_signal(SIGCONT);
+  EXPECT_EQ(terminated, "t");
+  std::string after_pid;
+  std::int64_t now_b = 0;
+  for (int i = 0; i < 200; ++i) {
+    after_pid = listener_backend(*b_);
+    now_b = total(*b_);
+    if (!after_pid.empty() && after_pid != before_pid && now_b == before + 1) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_FALSE(after_pid.empty()) << "B did not listen again";
+  EXPECT_NE(after_pid, before_pid);
+  EXPECT_EQ(now_b, before + 1) << "B's statistics miss the case taken while it was disconnected";
+  EXPECT_NE(b_->log_tail(20000).find("postgres listener: connection lost"), std::string::npos)
+      << b_->log_tail();
+  // Notifications flow again on the new connection.
+  submit(*a_, "重新监听后受理");
+  for (int i = 0; i < 100 && now_b != before + 2; ++i) {
+    std::this_thread::sleep_for(50ms);
+    now_b = total(*b_);
+  }
+  EXPECT_EQ(now_b, before + 2);
 }
 
 }  // namespace

@@ -303,7 +303,7 @@ TEST_F(StatsTest, AdminConfiguresWeights) {
     if (res.is_null()) continue;
     EXPECT_NEAR(v.at("composite").as_double(), 100 * res.as_double(), 1e-9) << v;
   }
-  // Kept across a restart (the configuration file lives in the data directory).
+  // Kept across a restart (the configuration is kept in the store).
   server_->restart();
   clients().clear();
   EXPECT_EQ(get("stats_admin", target).at("basic_weight").as_double(), 0.5);
