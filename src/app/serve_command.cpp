@@ -24,6 +24,7 @@ struct ServeOptions {
   int sweep_interval_s = 60;
   std::string static_dir;
   std::string log_level = "info";
+  std::vector<std::string> trusted_proxies;
 };
 
 // Credentials: "Authorization: Bearer <session token>" for people, "X-API-Key: <key>" for machines.
@@ -106,6 +107,11 @@ void add_test_clock_route(http::Router& router, OffsetClock& clock) {
 
 int serve(const ServeOptions& opt) {
   spdlog::set_level(spdlog::level::from_str(opt.log_level));
+  auto proxies = http::TrustedProxies::parse(opt.trusted_proxies);
+  if (!proxies) {
+    spdlog::critical("--trusted-proxy: {}", proxies.error().message_en());
+    return 2;
+  }
   OffsetClock clock;
   auto app = App::open(opt.store, clock);
   if (!app) {
@@ -150,6 +156,7 @@ int serve(const ServeOptions& opt) {
     add_test_clock_route(router, clock);
   }
   http::ServerOptions server_options = opt.server;
+  server_options.trusted_proxies = std::move(*proxies);
   server_options.static_dir = opt.static_dir.empty() ? find_shipped_dir("web/dist") : opt.static_dir;
   http::Server server(server_options, router, metrics, make_authenticator((*app)->identity()),
                       make_audit_hook((*app)->audit()));
@@ -183,6 +190,8 @@ void add_serve_command(CLI::App& cli, int& exit_code) {
   cmd->add_option("--threads", opt->server.threads, "worker threads (0 = 8 × cores, at least 64)");
   cmd->add_option("--body-limit", opt->server.body_limit, "maximum request body in bytes")
       ->capture_default_str();
+  cmd->add_option("--trusted-proxy", opt->trusted_proxies,
+                  "reverse proxy (address or CIDR) whose X-Forwarded-For names the client; repeatable");
   cmd->add_option("--static", opt->static_dir, "front-end directory (default: web/dist)");
   cmd->add_option("--log-level", opt->log_level, "trace, debug, info, warn, error")->capture_default_str();
   cmd->add_option("--sweep-interval", opt->sweep_interval_s, "seconds between overdue sweeps")

@@ -191,7 +191,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Error e(ErrorCode::kMethodNotAllowed, "不支持的请求方法", "method not supported");
       return write(error_response(e, request_id, "zh"), request_id, keep_alive, version);
     }
-    RequestContext ctx(*method, std::string(req.target()), std::move(req.body()), remote_, request_id);
+    std::string client =
+        server_.options().trusted_proxies.client_address(remote_, std::string_view(req["X-Forwarded-For"]));
+    RequestContext ctx(*method, std::string(req.target()), std::move(req.body()), std::move(client),
+                       request_id);
     for (const auto& f : req) ctx.set_header(std::string(f.name_string()), std::string(f.value()));
     // Counted until the response is fully written, so a graceful shutdown waits for it.
     server_.in_flight().fetch_add(1);

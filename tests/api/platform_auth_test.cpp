@@ -410,5 +410,82 @@ TEST_F(SessionExpiryTest, ClockAdvanceRejectsNonInteger) {
   EXPECT_TRUE(IsFieldError(r, 422, "invalid_argument", "advance_ms"));
 }
 
+// Behind a reverse proxy (serve --trusted-proxy): the throttle and the audit log see the address
+// the proxy reports, not the proxy's own; a client that is not a trusted proxy cannot choose it.
+class ProxiedAuthTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = std::make_unique<TestServer>(
+        TestServerOptions{.extra_args = {"--trusted-proxy", "127.0.0.1"}});
+    server_->start();
+    create_users(*server_, {{"proxied_admin", "admin", "MH"}});
+  }
+  static void TearDownTestSuite() { server_.reset(); }
+
+  static HttpResponse login_from(const std::string& address, const std::string& username,
+                                 std::string_view password) {
+    return server_->client().post_json(
+        kLogin, {{"username", username}, {"password", std::string(password)}},
+        {{"X-Forwarded-For", address}});
+  }
+
+  static std::unique_ptr<TestServer> server_;
+};
+
+std::unique_ptr<TestServer> ProxiedAuthTest::server_;
+
+TEST_F(ProxiedAuthTest, TheAddressThrottleCountsTheForwardedClient) {
+  // 20 failures per address within the window: different usernames, so only the address limit
+  // bites.
+  for (int i = 1; i <= 20; ++i) {
+    HttpResponse r = login_from("203.0.113.7", "nobody" + std::to_string(i), "wrong-password");
+    ASSERT_TRUE(IsApiError(r, 401, "unauthenticated")) << "attempt " << i << " " << r;
+  }
+  EXPECT_TRUE(IsApiError(login_from("203.0.113.7", "nobody21", "wrong-password"), 429,
+                         "too_many_requests"));
+  // Another resident behind the same proxy is not punished for it.
+  EXPECT_EQ(login_from("203.0.113.8", "proxied_admin", kTestPassword).status, 200u);
+  // A client claiming another address in front of the proxy's entry is still counted as itself.
+  EXPECT_TRUE(IsApiError(login_from("198.51.100.1, 203.0.113.7", "nobody22", "wrong-password"), 429,
+                         "too_many_requests"));
+}
+
+TEST_F(ProxiedAuthTest, TheAuditLogRecordsTheForwardedClient) {
+  ASSERT_EQ(login_from("198.51.100.23", "proxied_admin", kTestPassword).status, 200u);
+  HttpClient admin = server_->login_as("proxied_admin");
+  HttpResponse log =
+      admin.get("/api/v1/admin/audit?target_type=user&target_id=proxied_admin&limit=100");
+  ASSERT_EQ(log.status, 200u) << log;
+  const json::value* entries = log.find("/entries");
+  ASSERT_TRUE(entries && entries->is_array()) << log;
+  bool seen = false;
+  for (const auto& e : entries->get_array())
+    seen = seen || e.get_object().at("remote") == json::value("198.51.100.23");
+  EXPECT_TRUE(seen) << log;
+}
+
+TEST_F(AuthTest, XForwardedForIsIgnoredWithoutATrustedProxy) {
+  HttpClient c = client();
+  ASSERT_EQ(c.post_json(kLogin, {{"username", "leader1"}, {"password", kTestPassword}},
+                        {{"X-Forwarded-For", "198.51.100.99"}})
+                .status,
+            200u);
+  HttpResponse log =
+      as("adm1").get("/api/v1/admin/audit?target_type=user&target_id=leader1&limit=100");
+  ASSERT_EQ(log.status, 200u) << log;
+  const json::value* entries = log.find("/entries");
+  ASSERT_TRUE(entries && entries->is_array() && !entries->get_array().empty()) << log;
+  for (const auto& e : entries->get_array())
+    EXPECT_NE(e.get_object().at("remote"), json::value("198.51.100.99")) << log;
+}
+
+TEST(TrustedProxyOption, ABadEntryStopsTheServerNamingIt) {
+  TestServer server;
+  // `serve` exits before opening the store or listening.
+  const CommandResult r = server.cli({"serve", "--port", "0", "--trusted-proxy", "10.0.0.0/40"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("10.0.0.0/40"), std::string::npos) << r.out << r.err;
+}
+
 }  // namespace
 }  // namespace civicgrid::api_test
