@@ -138,7 +138,9 @@ void add_audit_commands(CLI::App& cli, int& exit_code) {
       return;
     }
     if (r->ok()) {
-      std::cout << "audit chain intact: " << r->count << " entries\n";
+      std::cout << "audit chain intact: " << r->count << " entries";
+      if (r->pending > 0) std::cout << " (" << r->pending << " committed since, not yet chained)";
+      std::cout << "\n";
       exit_code = 0;
     } else {
       std::cout << "audit chain BROKEN at entry " << *r->broken << ": " << r->reason << "\n";

@@ -60,6 +60,8 @@ Result<std::unique_ptr<App>> App::open(const StoreOptions& options, const Clock&
   auto applied = store::apply_migrations(*app->db_, sets);
   if (!applied) return fail(applied.error());
   app->audit_ = std::make_unique<audit::AuditLog>(*app->db_, clock);
+  if (options.audit_link_interval_ms > 0)
+    app->audit_->start_linker(std::chrono::milliseconds(options.audit_link_interval_ms));
   app->identity_ = std::make_unique<identity::IdentityService>(*app->db_, clock);
   if (auto ok = app->identity_->load(); !ok) return fail(ok.error());
   std::string calendar_file = options.calendar_file;
@@ -117,6 +119,7 @@ void App::register_text_routes(http::Router& router) {
 
 App::~App() {
   sync_.reset();
+  if (audit_) audit_->stop_linker();  // its last round needs the store
   if (replica_) replica_->close();
   if (db_) db_->close();
 }

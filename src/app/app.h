@@ -28,6 +28,9 @@ struct StoreOptions {
   std::string db_url;            // overrides data_dir when set
   std::string db_replica_url;    // PostgreSQL read replica for heavy analytics reads, optional
   std::string calendar_file;     // default: data/calendar/cn-holidays.json shipped with civicgrid
+  // PostgreSQL: how often the audit linker looks for unchained entries when no append of this
+  // process woke it; 0 runs no linker in this process (docs/adr/0004-audit-chain.md).
+  int audit_link_interval_ms = 50;
 };
 
 // Services over one store, for the server and for the CLI commands.

@@ -185,6 +185,10 @@ void add_serve_command(CLI::App& cli, int& exit_code) {
   cmd->add_option("--db", opt->store.db_url, "database URL (overrides --data)");
   cmd->add_option("--db-replica", opt->store.db_replica_url,
                   "PostgreSQL read replica for heavy analytics reads (the statistics cube rebuild)");
+  cmd->add_option("--audit-link-interval", opt->store.audit_link_interval_ms,
+                  "PostgreSQL: ms between looks for unchained audit entries (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 60000));
   cmd->add_option("--port", opt->server.port, "TCP port (0 = any free port)")->capture_default_str();
   cmd->add_option("--listen", opt->server.listen, "listen address")->capture_default_str();
   cmd->add_option("--threads", opt->server.threads, "worker threads (0 = 8 × cores, at least 64)");

@@ -1,6 +1,10 @@
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <limits>
 
 #include "audit/audit.h"
+#include "audit/chain_linker.h"
 #include "audit/queries.h"
 #include "core/crypto.h"
 
@@ -12,16 +16,9 @@ constexpr char kSeparator = '\x1f';  // unit separator: cannot occur in the JSON
 
 StoredEntry from_row(const store::Row& r) {
   StoredEntry e;
+  static_cast<Entry&>(e) = entry_fields(r);
   e.seq = r.i64(0);
   e.at = r.i64(1);
-  e.actor = r.str(2);
-  e.action = r.str(3);
-  e.target_type = r.str(4);
-  e.target_id = r.str(5);
-  e.remote = r.str(6);
-  e.request_id = r.str(7);
-  e.outcome = r.str(8);
-  e.detail = r.str(9);
   e.prev_hash = r.str(10);
   e.hash = r.str(11);
   return e;
@@ -42,38 +39,80 @@ std::string chain_hash(std::int64_t seq, Timestamp at, const Entry& e,
   return crypto::blake2b_hex(buf);
 }
 
-Result<std::int64_t> AuditLog::append(const Entry& e) {
+AuditLog::AuditLog(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+AuditLog::~AuditLog() {
+  stop_linker();
+}
+
+Result<void> AuditLog::append(const Entry& e) {
   return db_.write([&](store::Session& tx) { return append(tx, e); });
 }
 
-Result<std::int64_t> AuditLog::append(store::Session& tx, const Entry& e) {
+Result<void> AuditLog::append(store::Session& tx, const Entry& e) {
+  const Timestamp at = clock_.now();
+  if (tx.dialect() != store::Dialect::kPostgres) return append_inline(tx, e, at);
+  auto ins = tx.execute(queries::kInsertPending, {at, e.actor, e.action, e.target_type, e.target_id,
+                                                  e.remote, e.request_id, e.outcome, e.detail});
+  if (!ins) return fail(ins.error());
+  if (linker_) linker_->poke();
+  return {};
+}
+
+Result<void> AuditLog::append_inline(store::Session& tx, const Entry& e, Timestamp at) {
   auto head = tx.query(queries::kAdvanceHead);
   if (!head) return fail(head.error());
   if (head->rows.empty()) return fail(Error::internal("audit_head row is missing"));
   const std::int64_t seq = head->rows[0].i64(0);
   const std::string prev = head->rows[0].str(1);
-  const Timestamp at = clock_.now();
   const std::string hash = chain_hash(seq, at, e, prev);
-  const std::vector<store::Value> row{seq,           at,          e.actor,  e.action,
-                                      e.target_type, e.target_id, e.remote, e.request_id,
-                                      e.outcome,     e.detail,    prev,     hash};
-  if (tx.dialect() == store::Dialect::kPostgres) {
-    auto both = tx.query(queries::kInsertAndSetHeadPg, row);
-    if (!both) return fail(both.error());
-    return seq;
-  }
-  auto ins = tx.query(queries::kInsert, row);
+  auto ins =
+      tx.execute(queries::kInsert, {seq, at, e.actor, e.action, e.target_type, e.target_id,
+                                    e.remote, e.request_id, e.outcome, e.detail, prev, hash});
   if (!ins) return fail(ins.error());
   auto upd = tx.execute(queries::kSetHeadHash, {hash});
   if (!upd) return fail(upd.error());
-  return seq;
+  return {};
+}
+
+Result<std::int64_t> AuditLog::link_pending() {
+  if (db_.dialect() != store::Dialect::kPostgres) return 0;
+  std::int64_t total = 0;
+  for (;;) {
+    auto round =
+        db_.write([](store::Session& tx) { return link_batch(tx, LockWait::kWait, kLinkBatch); });
+    if (!round) return fail(round.error());
+    total += round->linked;
+    if (round->linked < kLinkBatch) return total;
+  }
+}
+
+void AuditLog::start_linker(std::chrono::milliseconds interval) {
+  if (db_.dialect() != store::Dialect::kPostgres || linker_) return;
+  linker_ = std::make_unique<ChainLinker>(
+      [this] {
+        return db_.write(
+            [](store::Session& tx) { return link_batch(tx, LockWait::kTry, kLinkBatch); });
+      },
+      interval);
+}
+
+void AuditLog::stop_linker() {
+  // The linker object stays, stopped, so that a late append may still poke it.
+  if (linker_) linker_->stop();
 }
 
 Result<VerifyReport> AuditLog::verify() {
+  // What cannot be linked now (the store is busy) is reported as pending below.
+  if (auto linked = link_pending(); !linked)
+    spdlog::warn("audit verify: linking pending entries failed: {}", linked.error().message_en());
   auto tx = db_.begin_read();
   if (!tx) return fail(tx.error());
   store::Session& s = **tx;
   VerifyReport report;
+  auto pending = s.query(queries::kCountPending);
+  if (!pending) return fail(pending.error());
+  report.pending = pending->rows.empty() ? 0 : pending->rows[0].i64(0);
   std::string prev(64, '0');
   std::int64_t expected_seq = 1;
   constexpr std::int64_t kPage = 5000;
@@ -119,6 +158,10 @@ Result<VerifyReport> AuditLog::verify() {
 }
 
 Result<std::vector<StoredEntry>> AuditLog::list(const ListFilter& f) {
+  // Entries committed before the call are listed even if the background linker has not reached
+  // them yet; failing that, the listing shows the chained part.
+  if (auto linked = link_pending(); !linked)
+    spdlog::warn("audit list: linking pending entries failed: {}", linked.error().message_en());
   auto rows = db_.read([&](store::Session& s) {
     return s.query(queries::kList,
                    {f.before_seq.value_or(std::numeric_limits<std::int64_t>::max()),

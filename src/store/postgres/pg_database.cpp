@@ -308,7 +308,9 @@ std::string url_with_database(std::string_view url, std::string_view database) {
 PgDatabase::PgDatabase(const DatabaseOptions& options)
     : url_(options.url), statement_timeout_ms_(0) {
   readers_.limit = std::max(1, options.readers);
-  writers_.limit = std::max(1, options.readers) + 4;
+  // PostgreSQL flushes the commits that wait together in one WAL write, so intake gains with
+  // concurrent writers once they share no row: 16 against 8 measured 1.5x faster (docs/adr/0016).
+  writers_.limit = std::max(1, options.readers) * kWritersPerReader;
 }
 
 PgDatabase::~PgDatabase() {

@@ -17,8 +17,8 @@
 // 55P03, 57014 and lost connections → kUnavailable; anything else → kInternal naming the statement.
 #pragma once
 
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -38,13 +38,16 @@ class PgDatabase final : public Database {
  public:
   // How long run_write() keeps running a body that loses to concurrent transactions before it
   // gives up with kUnavailable. Bounded by time rather than attempts: under a burst (every intake
-  // appends to the one audit chain) a body may lose many times in a row, and a busy answer to an
+  // workflow steps on one case) a body may lose many times in a row, and a busy answer to an
   // appeal the store could have taken a moment later is worse than a slower one.
   static constexpr std::chrono::milliseconds kRetryBudget{10'000};
 
+  // Write connections per read connection of the pool.
+  static constexpr int kWritersPerReader = 4;
+
   // Connects once to check the URL (a libpq connection URI or key=value string); further
-  // connections open on demand, up to options.readers for reads and as many again plus 4 for
-  // writes.
+  // connections open on demand, up to options.readers for reads and kWritersPerReader times as
+  // many for writes (4 and 16 by default).
   static Result<std::unique_ptr<PgDatabase>> open(const DatabaseOptions& options);
   ~PgDatabase() override;
 
