@@ -21,16 +21,15 @@ std::uint64_t fnv_step(std::uint64_t h, unsigned char b) {
 }
 constexpr std::uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
 
-// 0 marks an empty slot, so no word may hash to it.
-std::uint64_t slot_key(std::uint64_t h) {
-  return h == 0 ? 1 : h;
-}
-
 std::uint64_t word_hash(std::string_view w) {
   std::uint64_t h = kFnvBasis;
   for (char c : w) h = fnv_step(h, static_cast<unsigned char>(c));
-  return slot_key(h);
+  return h;
 }
+
+// Longer words are left out of a lexicon: each extra character costs a lookup at every position,
+// and ICU's longer "words" are mostly numbers, names and idioms that two shorter words cover.
+constexpr size_t kMaxChars = 6;
 
 bool all_han(std::string_view w) {
   if (w.empty()) return false;
@@ -61,7 +60,7 @@ Lexicon Lexicon::learn(std::span<const std::string> texts, int min_count) {
 Lexicon Lexicon::from_counts(std::span<const std::pair<std::string, std::uint32_t>> counts) {
   std::map<std::string, std::uint32_t> merged;
   for (const auto& [w, n] : counts)
-    if (all_han(w) && n > 0) merged[w] += n;
+    if (all_han(w) && n > 0 && chars(w) <= kMaxChars) merged[w] += n;
   Lexicon lex;
   for (auto& [w, n] : merged) {
     lex.words_.push_back(w);
@@ -74,30 +73,25 @@ Lexicon Lexicon::from_counts(std::span<const std::pair<std::string, std::uint32_
 void Lexicon::index() {
   double total = 1;
   for (std::uint32_t n : counts_) total += n;
-  size_t cap = 16;
-  while (cap < words_.size() * 2) cap *= 2;
-  keys_.assign(cap, 0);
-  costs_.assign(cap, 0.f);
-  mask_ = cap - 1;
+  // Every prefix of a word is a key too (cost infinity unless it is a word itself), so segment()
+  // stops extending a candidate as soon as no word can start with it.
+  cost_.reset(words_.size() * kMaxChars);
   max_chars_ = 1;
+  constexpr float kPrefixOnly = std::numeric_limits<float>::infinity();
+  for (const auto& w : words_) {
+    std::uint64_t h = kFnvBasis;
+    for (size_t i = 0; i < w.size();) {
+      const size_t at = i;
+      utf8::next(w, i);
+      for (size_t p = at; p < i; ++p) h = fnv_step(h, static_cast<unsigned char>(w[p]));
+      if (i < w.size() && !cost_.find(h)) cost_.put(h, kPrefixOnly);
+    }
+  }
   for (size_t i = 0; i < words_.size(); ++i) {
-    std::uint64_t s = word_hash(words_[i]) & mask_;
-    while (keys_[s] != 0) s = (s + 1) & mask_;
-    keys_[s] = word_hash(words_[i]);
-    costs_[s] = static_cast<float>(-std::log(counts_[i] / total));
+    cost_.put(word_hash(words_[i]), static_cast<float>(-std::log(counts_[i] / total)));
     max_chars_ = std::max(max_chars_, chars(words_[i]));
   }
   unknown_cost_ = static_cast<float>(-std::log(0.5 / total));
-}
-
-// The cost of the word with this hash, or infinity when it is not in the lexicon. A hash collision
-// with an unknown string can only make that string a word: harmless for features.
-float Lexicon::cost(std::uint64_t hash) const {
-  const std::uint64_t key = slot_key(hash);
-  for (std::uint64_t s = key & mask_;; s = (s + 1) & mask_) {
-    if (keys_[s] == key) return costs_[s];
-    if (keys_[s] == 0) return std::numeric_limits<float>::infinity();
-  }
 }
 
 void Lexicon::segment(std::string_view text, std::vector<std::string_view>& words) const {
@@ -135,12 +129,16 @@ void Lexicon::segment(std::string_view text, std::vector<std::string_view>& word
       for (size_t b = a + 1; b <= n && b - a <= max_chars_; ++b) {
         for (size_t p = starts[b - 1]; p < starts[b]; ++p)
           h = fnv_step(h, static_cast<unsigned char>(text[p]));
-        float c = cost(h);
-        if (b == a + 1 && c == std::numeric_limits<float>::infinity()) c = unknown_cost_;
+        // A hash collision with a string not in the lexicon can only make it a word: harmless.
+        const float* known = cost_.find(h);
+        if (!known && b > a + 1) break;  // no word starts with text[a..b)
+        float c = known ? *known : unknown_cost_;
+        if (b == a + 1 && std::isinf(c)) c = unknown_cost_;  // a character only seen in words
         if (best[a] + c < best[b]) {
           best[b] = best[a] + c;
           from[b] = a;
         }
+        if (!known) break;
       }
     }
     reversed.clear();
@@ -163,6 +161,8 @@ bool Lexicon::load(ModelReader& r) {
   for (auto& word : words_)
     if (!r.get_string(word, 256)) return false;
   if (!r.get_array(counts_) || counts_.size() != words_.size()) return false;
+  for (const auto& word : words_)
+    if (!all_han(word) || chars(word) > kMaxChars) return false;
   index();
   return true;
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "text/flat_map.h"
 #include "text/model_io.h"
 
 namespace civicgrid::text {
@@ -36,17 +37,12 @@ class Lexicon {
 
  private:
   void index();  // (re)builds the hash table from words_ and counts_
-  float cost(std::uint64_t hash) const;
 
   std::vector<std::string> words_;     // sorted, so the saved lexicon is deterministic
   std::vector<std::uint32_t> counts_;  // per word
-  // Open addressing (linear probing) from the FNV-1a hash of a word's bytes to its cost; key 0
-  // marks an empty slot.
-  std::vector<std::uint64_t> keys_;
-  std::vector<float> costs_;
-  std::uint64_t mask_ = 0;
+  FlatMap<float> cost_;  // FNV-1a hash of a word's bytes → −log p(word)
   float unknown_cost_ = 0;
-  size_t max_chars_ = 1;  // longest word in code points
+  size_t max_chars_ = 1;  // longest word in code points (at most kMaxChars)
 };
 
 }  // namespace civicgrid::text
