@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The text classifier on data/text/titles_train.csv, on one core (taskset -c 0 when available):
-#   1. stratified 5-fold cross-validation of the shipped recipe (seeds 1 and 2) with the whole
+#   1. stratified 5-fold cross-validation of the shipped recipe (seeds 1, 2 and 3) with the whole
 #      messages of data/text/messages_train.csv added to the training folds: macro-F1, accuracy, the
 #      per-class report and confusion matrix, training seconds per fold and titles classified per
 #      second (normalisation, features and model, one title at a time);
-#   2. training on the titles and the messages (what the server does at start-up without
+#   2. the same folds for the previous shipped recipe (characters only) and for ICU's own words, so
+#      that their speeds are measured under the same machine load as the shipped one's;
+#   3. training on the titles and the messages (what the server does at start-up without
 #      data/text/model.bin);
-#   3. `text classify` over ten copies of the file: titles/s including CSV reading and writing.
+#   4. `text classify` over ten copies of the file: titles/s including CSV reading and writing.
 # With --variants, also every recipe of the "Text classification" table in bench/RESULTS.md.
+# The load average is printed before and after: the machine may be shared, and speeds depend on it.
 # Usage: bench/text_cv.sh [BUILD_DIR] [--variants]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,14 +19,22 @@ variants=${2:-}
 bin="$build/civicgrid"
 data=data/text/titles_train.csv
 extra=data/text/messages_train.csv
+previous="svm:c1-3,nb=1,C=1,places=keep,T=3,min=2"
+icu_words="svm:c1-3,w1,nb=1,C=1,places=keep,T=3,min=2"
 pin=()
 command -v taskset >/dev/null && pin=(taskset -c 0)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+uptime
 
-for seed in 1 2; do
+for seed in 1 2 3; do
   echo "== 5-fold cross-validation of the shipped recipe (seed $seed)"
   "${pin[@]}" "$bin" text cross-validate --input "$data" --extra "$extra" --folds 5 --seed "$seed"
+  echo
+  echo "== the previous recipe and ICU words, same folds (seed $seed)"
+  "${pin[@]}" "$bin" text cross-validate --input "$data" --extra "$extra" --folds 5 --seed "$seed" \
+    --recipe "$previous" --recipe "$icu_words"
+  uptime
   echo
 done
 
@@ -80,7 +91,19 @@ if [ "$variants" = "--variants" ]; then
 
   echo
   echo "== variants with the messages in the training folds (5-fold, seed 1)"
+  lex="svm:c1-3,w1,seg=lex,nb=1,C=1,places=keep,T=3,min=2"
   recipes=(
+    "$lex,balanced=1"
+    "$lex,tf=raw"
+    "svm:c1-3,w1,seg=lex,nb=1,C=0.5,places=keep,T=3,min=2"
+    "svm:c1-3,w1,seg=lex,nb=1,C=2,places=keep,T=3,min=2"
+    "svm:c1-3,w1,seg=lex,nb=1,C=1,places=keep,T=3,min=1"
+    "svm:c1-3,w1-2,seg=lex,nb=1,C=1,places=keep,T=3,min=2"
+    "svm:c1-2,w1,seg=lex,nb=1,C=1,places=keep,T=3,min=2"
+    "svm:c1-3,skip=1,nb=1,C=1,places=keep,T=3,min=2"
+    "$lex,skip=1"
+    "$previous+svm:c0,w1-2,seg=lex,nb=1,C=1,places=keep,T=3,min=2+stack:folds=5"
+    "$lex+stack:folds=5"
     "svm:c1-3,nb=1,C=2,places=keep,T=3"
     "svm:c1-3,nb=1,C=1,places=keep,T=3"
     "svm:c1-3,nb=1,C=4,places=keep,T=3"
@@ -96,3 +119,4 @@ if [ "$variants" = "--variants" ]; then
   for r in "${recipes[@]}"; do args+=(--recipe "$r"); done
   "${pin[@]}" "$bin" text cross-validate --input "$data" --extra "$extra" --folds 5 --seed 1 "${args[@]}"
 fi
+uptime

@@ -175,5 +175,64 @@ TEST(Suggester, MapsLabelsToCatalogCodes) {
   EXPECT_FALSE(make_category_suggester(nullptr, {})("小区路灯坏了"));
 }
 
+// Recipes with the lexicon segmenter, skip-bigrams and the stacking step: trained, saved, loaded.
+void expect_same_predictions(const Classifier& a, const Classifier& b) {
+  for (const char* t : {"小区垃圾没人清理", "咨询申请产假工资事宜", "K3县公交车晚点", "", "WiFi"}) {
+    const auto p = a.predict(t, 7), q = b.predict(t, 7);
+    ASSERT_EQ(p.top.size(), q.top.size());
+    for (size_t i = 0; i < p.top.size(); ++i) {
+      EXPECT_EQ(p.top[i].label, q.top[i].label) << t;
+      EXPECT_NEAR(p.top[i].score, q.top[i].score, 1e-9) << t;
+    }
+  }
+}
+
+TEST(Classifier, LexiconWordsTrainSaveAndLoad) {
+  constexpr std::string_view kRecipe = "svm:c1-3,w1,seg=lex,skip=1,nb=1";
+  const auto examples = sample(4);
+  auto a = train_classifier(examples, kRecipe);
+  auto b = train_classifier(examples, kRecipe);
+  ASSERT_TRUE(a && b) << (a ? "" : a.error().message_en());
+  // Deterministic: the lexicon is learned from the examples in a fixed order.
+  TempPath pa("cg-lex-a"), pb("cg-lex-b");
+  ASSERT_TRUE((*a)->save(pa.str()));
+  ASSERT_TRUE((*b)->save(pb.str()));
+  EXPECT_EQ(read_bytes(pa.str()), read_bytes(pb.str()));
+  auto loaded = load_classifier(pa.str());
+  ASSERT_TRUE(loaded) << loaded.error().message_en();
+  EXPECT_EQ((*loaded)->recipe(), kRecipe);
+  expect_same_predictions(**a, **loaded);
+  const auto p = (*a)->predict("A市某小区垃圾堆积无人清运，臭味扰民");
+  EXPECT_TRUE(p.label == "城乡建设" || p.label == "环境保护") << p.label;
+}
+
+TEST(Classifier, StackedMembersGiveProbabilitiesAndReload) {
+  constexpr std::string_view kRecipe = "svm:c1-3,nb=1+svm:c0,w1,seg=lex,nb=1+stack:folds=3";
+  auto m = train_classifier(sample(6), kRecipe);
+  ASSERT_TRUE(m) << m.error().message_en();
+  const auto p = (*m)->predict("学校违规补课收费", 7);
+  double sum = 0;
+  for (const auto& s : p.top) sum += s.score;
+  EXPECT_NEAR(sum, 1.0, 1e-9);
+  EXPECT_EQ(p.label, "教育文体");
+  TempPath path("cg-stack");
+  ASSERT_TRUE((*m)->save(path.str()));
+  auto loaded = load_classifier(path.str());
+  ASSERT_TRUE(loaded) << loaded.error().message_en();
+  expect_same_predictions(**m, **loaded);
+}
+
+TEST(Classifier, BadStepAndFeatureOptionsAreRejected) {
+  const auto examples = sample(20);
+  for (const char* r :
+       {"svm:c1-3,seg=jieba", "svm:c1-3,skip=4", "stack:folds=3", "svm:c1-3+stack:l2=-1",
+        "svm:c1-3+stack:folds=1", "svm:c1-3+stack+bias", "svm:c1-3+stack+svm:c1-2"}) {
+    auto m = train_classifier(examples, r);
+    ASSERT_FALSE(m) << r;
+    EXPECT_EQ(m.error().field(), "recipe") << r;
+  }
+  EXPECT_TRUE(train_classifier(examples, "svm:c0,skip=2"));
+}
+
 }  // namespace
 }  // namespace civicgrid::text

@@ -1,5 +1,6 @@
 #include "text/features.h"
 
+#include "text/segment_lexicon.h"
 #include "text/text.h"
 #include "text/utf8.h"
 
@@ -61,7 +62,7 @@ std::string model_text(std::string_view raw, const FeatureSpec& spec,
 }
 
 void extract_features(std::string_view text, const FeatureSpec& spec, FeatureSink& sink) {
-  if (spec.char_max > 0) {
+  if (spec.char_max > 0 || spec.skip_max > 0) {
     // Byte offsets of the code points, spaces left out so that n-grams span them.
     std::string compact;
     std::vector<size_t> starts;
@@ -73,15 +74,30 @@ void extract_features(std::string_view text, const FeatureSpec& spec, FeatureSin
     }
     starts.push_back(compact.size());
     const size_t count = starts.size() - 1;
+    const std::string_view all(compact);
     const size_t lo = static_cast<size_t>(spec.char_min < 1 ? 1 : spec.char_min);
     const size_t hi = static_cast<size_t>(spec.char_max > 9 ? 9 : spec.char_max);
-    for (size_t n = lo; n <= hi; ++n)
+    for (size_t n = lo; n <= hi && spec.char_max > 0; ++n)
       for (size_t p = 0; p + n <= count; ++p)
-        sink.emit(static_cast<char>('0' + n),
-                  std::string_view(compact).substr(starts[p], starts[p + n] - starts[p]));
+        sink.emit(static_cast<char>('0' + n), all.substr(starts[p], starts[p + n] - starts[p]));
+    std::string pair;
+    for (size_t g = 1; g <= static_cast<size_t>(spec.skip_max > 3 ? 3 : spec.skip_max); ++g)
+      for (size_t p = 0; p + g + 1 < count; ++p) {
+        const size_t q = p + g + 1;
+        pair.assign(all.substr(starts[p], starts[p + 1] - starts[p]));
+        pair.append(all.substr(starts[q], starts[q + 1] - starts[q]));
+        sink.emit(static_cast<char>('s' + g - 1), pair);
+      }
   }
   if (spec.word_max > 0) {
-    const std::vector<std::string> words = segment(text);
+    std::vector<std::string> owned;
+    std::vector<std::string_view> words;
+    if (spec.segmenter == FeatureSpec::Segmenter::kLexicon && spec.lexicon) {
+      spec.lexicon->segment(text, words);
+    } else {
+      owned = segment(text);
+      words.assign(owned.begin(), owned.end());
+    }
     const size_t lo = static_cast<size_t>(spec.word_min < 1 ? 1 : spec.word_min);
     const size_t hi = static_cast<size_t>(spec.word_max > 9 ? 9 : spec.word_max);
     std::string joined;
@@ -90,7 +106,7 @@ void extract_features(std::string_view text, const FeatureSpec& spec, FeatureSin
         joined.clear();
         for (size_t k = 0; k < n; ++k) {
           if (k) joined.push_back('_');
-          joined += words[p + k];
+          joined.append(words[p + k]);
         }
         sink.emit(static_cast<char>('a' + n - 1), joined);
       }

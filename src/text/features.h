@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace civicgrid::text {
+
+class Lexicon;
 
 // The data masks place names as a capital letter, optional digits and 市/区/县 (A市, A3区, K9县).
 // The letters and digits say nothing about the category and split one word into many features.
@@ -19,7 +22,16 @@ enum class PlaceMode {
 
 struct FeatureSpec {
   int char_min = 1, char_max = 2;  // character n-grams; char_max 0 = none
-  int word_min = 0, word_max = 0;  // ICU word n-grams; word_max 0 = none (no segmentation cost)
+  int word_min = 0, word_max = 0;  // word n-grams; word_max 0 = none (no segmentation cost)
+  // Character skip-bigrams c(i) c(i+1+g) for gaps g = 1..skip_max (0 = none): pairs that a
+  // character or two of variation (的, 了, a place name) keeps apart.
+  int skip_max = 0;
+  // Words from ICU's BreakIterator, or from a Lexicon learned from ICU's segmentation of the
+  // training texts (the same words, at a fraction of the cost; see segment_lexicon.h). A spec
+  // with kLexicon but no lexicon yet (a recipe before training) segments with ICU.
+  enum class Segmenter { kIcu, kLexicon };
+  Segmenter segmenter = Segmenter::kIcu;
+  std::shared_ptr<const Lexicon> lexicon;
   PlaceMode places = PlaceMode::kMask;
   bool fold_digits = false;  // every run of digits → "0"
   // Also one feature per place name ("a3区") and its city letter ("a"): which board a message came
@@ -36,7 +48,8 @@ std::string model_text(std::string_view raw, const FeatureSpec& spec,
 
 // Calls emit(kind, feature) for every feature of an already built model text, in a fixed order.
 // `kind` tells features of different families apart ('1'..'9' character n-grams of that length,
-// 'a'..'i' word n-grams of length 1..9, 'p' places); `feature` is valid only during the call.
+// 's'..'u' skip-bigrams with gap 1..3, 'a'..'i' word n-grams of length 1..9, 'p' places); `feature`
+// is valid only during the call.
 class FeatureSink {
  public:
   virtual ~FeatureSink() = default;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <unordered_map>
 
 #include "text/rng.h"
 
@@ -21,20 +22,21 @@ void softmax(std::span<double> v, double temperature) {
 
 }  // namespace
 
-LinearModel::Sparse LinearModel::vectorize(std::span<const std::uint64_t> features) const {
-  std::vector<std::uint32_t> rows;
-  rows.reserve(features.size());
+void LinearModel::vectorize(std::span<const std::uint64_t> features, Sparse& s,
+                            std::vector<Row>& rows) const {
+  rows.clear();
   for (std::uint64_t h : features)
-    if (auto it = row_.find(h); it != row_.end()) rows.push_back(it->second);
-  std::sort(rows.begin(), rows.end());
-  Sparse s;
+    if (const Row* row = row_.find(h)) rows.push_back(*row);
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.index < b.index; });
+  s.index.clear();
+  s.value.clear();
   double norm = 0;
   for (size_t i = 0; i < rows.size();) {
     size_t j = i;
-    while (j < rows.size() && rows[j] == rows[i]) ++j;
+    while (j < rows.size() && rows[j].index == rows[i].index) ++j;
     const double tf = static_cast<double>(j - i);
-    const double v = (sublinear_tf_ ? 1.0 + std::log(tf) : tf) * idf_[rows[i]];
-    s.index.push_back(rows[i]);
+    const double v = (sublinear_tf_ ? 1.0 + std::log(tf) : tf) * rows[i].idf;
+    s.index.push_back(rows[i].index);
     s.value.push_back(static_cast<float>(v));
     norm += v * v;
     i = j;
@@ -43,7 +45,6 @@ LinearModel::Sparse LinearModel::vectorize(std::span<const std::uint64_t> featur
     const float inv = static_cast<float>(1.0 / std::sqrt(norm));
     for (float& v : s.value) v *= inv;
   }
-  return s;
 }
 
 std::vector<double> LinearModel::class_weights(std::span<const int> labels, bool balanced) const {
@@ -77,14 +78,15 @@ LinearModel LinearModel::train(std::span<const std::vector<std::uint64_t>> docs,
   std::sort(m.keys_.begin(), m.keys_.end());
   const double n = static_cast<double>(docs.size());
   m.idf_.resize(m.keys_.size());
-  m.row_.reserve(m.keys_.size());
+  m.row_.reset(m.keys_.size());
   for (size_t r = 0; r < m.keys_.size(); ++r) {
-    m.row_.emplace(m.keys_[r], static_cast<std::uint32_t>(r));
     m.idf_[r] = params.idf ? static_cast<float>(std::log((1 + n) / (1 + df[m.keys_[r]])) + 1) : 1.f;
+    m.row_.put(m.keys_[r], {static_cast<std::uint32_t>(r), m.idf_[r]});
   }
   std::vector<Sparse> x;
   x.reserve(docs.size());
-  for (const auto& d : docs) x.push_back(m.vectorize(d));
+  std::vector<Row> rows;
+  for (const auto& d : docs) m.vectorize(d, x.emplace_back(), rows);
   m.weights_.assign(m.keys_.size() * static_cast<size_t>(classes), 0.f);
   m.bias_.assign(static_cast<size_t>(classes), 0.f);
   switch (params.loss) {
@@ -231,7 +233,10 @@ void LinearModel::predict(std::span<const std::uint64_t> features,
                           std::span<double> probabilities) const {
   const size_t k = static_cast<size_t>(classes_);
   for (size_t c = 0; c < k; ++c) probabilities[c] = bias_[c];
-  const Sparse s = vectorize(features);
+  // Per-thread buffers: a title is classified without a memory allocation.
+  thread_local Sparse s;
+  thread_local std::vector<Row> rows;
+  vectorize(features, s, rows);
   for (size_t t = 0; t < s.index.size(); ++t) {
     const float* row = &weights_[s.index[t] * k];
     for (size_t c = 0; c < k; ++c) probabilities[c] += static_cast<double>(row[c]) * s.value[t];
@@ -261,9 +266,9 @@ bool LinearModel::load(ModelReader& r) {
       bias_.size() != static_cast<size_t>(classes_) ||
       weights_.size() != keys_.size() * static_cast<size_t>(classes_))
     return false;
-  row_.clear();
-  row_.reserve(keys_.size());
-  for (size_t i = 0; i < keys_.size(); ++i) row_.emplace(keys_[i], static_cast<std::uint32_t>(i));
+  row_.reset(keys_.size());
+  for (size_t i = 0; i < keys_.size(); ++i)
+    row_.put(keys_[i], {static_cast<std::uint32_t>(i), idf_[i]});
   return true;
 }
 

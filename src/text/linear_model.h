@@ -5,9 +5,9 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
+#include "text/flat_map.h"
 #include "text/model_io.h"
 
 namespace civicgrid::text {
@@ -50,8 +50,10 @@ class LinearModel {
     std::vector<std::uint32_t> index;
     std::vector<float> value;
   };
-  // TF-IDF, L2-normalised sparse vector of a text; unknown features dropped.
-  Sparse vectorize(std::span<const std::uint64_t> features) const;
+  // TF-IDF, L2-normalised sparse vector of a text into `s`; unknown features dropped. `rows` is
+  // scratch space.
+  struct Row;
+  void vectorize(std::span<const std::uint64_t> features, Sparse& s, std::vector<Row>& rows) const;
   void train_svm(const std::vector<Sparse>& x, std::span<const int> labels, const LinearParams& p,
                  std::uint64_t seed);
   void train_logistic(const std::vector<Sparse>& x, std::span<const int> labels,
@@ -63,11 +65,16 @@ class LinearModel {
   int classes_ = 0;
   bool sublinear_tf_ = true;
   double temperature_ = 1.0;
-  std::vector<std::uint64_t> keys_;                       // feature hash of each row
-  std::unordered_map<std::uint64_t, std::uint32_t> row_;  // hash → row
-  std::vector<float> idf_;                                // per row
-  std::vector<float> weights_;                            // row-major: [row * classes + class]
-  std::vector<float> bias_;                               // per class
+  std::vector<std::uint64_t> keys_;  // feature hash of each row
+  // hash → row and its idf, side by side: one cache line per feature of a title before the weights.
+  struct Row {
+    std::uint32_t index;
+    float idf;
+  };
+  FlatMap<Row> row_;
+  std::vector<float> idf_;      // per row
+  std::vector<float> weights_;  // row-major: [row * classes + class]
+  std::vector<float> bias_;     // per class
 };
 
 }  // namespace civicgrid::text

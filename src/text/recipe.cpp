@@ -67,6 +67,17 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
       return fail(bad(opt, "keep, mask or drop"));
     return {};
   }
+  if (key == "seg") {
+    if (value != "icu" && value != "lex") return fail(bad(opt, "icu or lex"));
+    m.features.segmenter =
+        value == "lex" ? FeatureSpec::Segmenter::kLexicon : FeatureSpec::Segmenter::kIcu;
+    return {};
+  }
+  if (key == "skip") {
+    if (value.size() != 1 || value[0] < '0' || value[0] > '3') return fail(bad(opt, "0 … 3"));
+    m.features.skip_max = value[0] - '0';
+    return {};
+  }
   if (key == "placefeat") {
     if (value != "0" && value != "1") return fail(bad(opt, "0 or 1"));
     m.features.place_features = value == "1";
@@ -84,9 +95,13 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
   }
   double d = 0;
   if (!to_double(value, d)) return fail(bad(opt, "a number"));
-  if (m.kind == MemberSpec::Kind::kBias) {
-    if (key != "folds" || d < 2 || d > 10) return fail(bad(opt, "folds=2 … 10"));
-    m.bias_folds = static_cast<int>(d);
+  if (m.is_step()) {
+    if (key == "folds" && d >= 2 && d <= 10)
+      m.bias_folds = static_cast<int>(d);
+    else if (m.kind == MemberSpec::Kind::kStack && key == "l2" && d >= 0 && d <= 100)
+      m.stack_l2 = d;
+    else
+      return fail(bad(opt, "folds=2 … 10 (stack: also l2=0 … 100)"));
     return {};
   }
   const int i = static_cast<int>(d);
@@ -152,23 +167,26 @@ Result<std::vector<MemberSpec>> parse_recipe(std::string_view recipe) {
       m.kind = MemberSpec::Kind::kFastText;
     } else if (kind == "bias") {
       m.kind = MemberSpec::Kind::kBias;
+    } else if (kind == "stack") {
+      m.kind = MemberSpec::Kind::kStack;
     } else {
-      return fail(bad(part, "member kind must be svm, lr, nb, ft or bias"));
+      return fail(bad(part, "member kind must be svm, lr, nb, ft, bias or stack"));
     }
     if (m.kind == MemberSpec::Kind::kLinear) m.features.char_max = 3;
     if (colon != std::string_view::npos)
       for (std::string_view opt : split(part.substr(colon + 1), ','))
         if (!opt.empty())
           if (auto ok = apply_option(m, opt); !ok) return fail(ok.error());
-    if (m.kind != MemberSpec::Kind::kBias && m.features.char_max == 0 && m.features.word_max == 0)
+    if (!m.is_step() && m.features.char_max == 0 && m.features.word_max == 0 &&
+        m.features.skip_max == 0)
       return fail(bad(part, "no features"));
     members.push_back(m);
   }
   size_t models = 0, steps = 0;
-  for (const auto& m : members) (m.kind == MemberSpec::Kind::kBias ? steps : models) += 1;
+  for (const auto& m : members) (m.is_step() ? steps : models) += 1;
   if (models == 0) return fail(bad(recipe, "no model member"));
-  if (steps > 1 || (steps == 1 && members.back().kind != MemberSpec::Kind::kBias))
-    return fail(bad(recipe, "at most one bias step, after the models"));
+  if (steps > 1 || (steps == 1 && !members.back().is_step()))
+    return fail(bad(recipe, "at most one bias or stack step, after the models"));
   return members;
 }
 

@@ -15,15 +15,18 @@
 namespace civicgrid::text {
 
 struct MemberSpec {
-  // kBias is not a model but a step after them: per-class offsets tuned by an inner
-  // cross-validation of the other members (see train_classifier).
-  enum class Kind { kLinear, kFastText, kBias };
+  // kBias and kStack are not models but a step after them: per-class offsets tuned by an inner
+  // cross-validation of the other members, or a logistic regression over their out-of-fold
+  // log-probabilities in place of the average (see train_classifier).
+  enum class Kind { kLinear, kFastText, kBias, kStack };
+  bool is_step() const { return kind == Kind::kBias || kind == Kind::kStack; }
   Kind kind = Kind::kLinear;
   FeatureSpec features;
   LinearParams linear;
   FastTextParams fasttext;
-  double weight = 1.0;  // share in the ensemble's averaged probabilities
-  int bias_folds = 4;   // kBias: folds of the inner cross-validation
+  double weight = 1.0;     // share in the ensemble's averaged probabilities
+  int bias_folds = 4;      // kBias, kStack: folds of the inner cross-validation
+  double stack_l2 = 1e-3;  // kStack: L2 penalty of the logistic regression
 };
 
 // kInvalidArgument (field "recipe") naming the offending part.
