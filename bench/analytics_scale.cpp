@@ -136,6 +136,7 @@ json::object rollup_tables(const analytics::Rollups& r) {
   put("attrs_year", r.attrs_year);
   put("category2_day", r.category2_day);
   put("category2_month", r.category2_month);
+  put("category1_month", r.category1_month);
   put("overdue_by_deadline", r.overdue_by_deadline);
   put("category_units_year", r.category_units_year);
   put("status_day", r.status_day);

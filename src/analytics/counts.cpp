@@ -485,8 +485,8 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups
   Grain grain = Grain::kYears;
   // Whether level-2 ancestors are enough: a category dimension at level 1 or 2, category filters
   // on level-1 or level-2 codes (a case matches such a code exactly when its level-2 ancestor or
-  // that ancestor's parent is the code).
-  bool level2 = true;
+  // that ancestor's parent is the code); likewise level-1 ancestors.
+  bool level1 = true, level2 = true;
   auto need = [&](Dim d, bool filter) {
     const Source s = source_of(d);
     used |= bit(s);
@@ -496,6 +496,7 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups
   };
   for (Dim d : q.dims) {
     need(d, false);
+    if (d == Dim::kCategory && q.category_level > 1) level1 = false;
     if (d == Dim::kCategory && q.category_level > 2) level2 = false;
   }
   for (const auto& [d, key] : filters) {
@@ -503,6 +504,9 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups
     if (d == Dim::kCategory && key < cube.category_levels_.size() &&
         cube.category_levels_[key][1] != key)
       level2 = false;
+    if (d == Dim::kCategory && key < cube.category_levels_.size() &&
+        cube.category_levels_[key][0] != key)
+      level1 = false;
   }
   const Rollups& r = cube.rollups_;
   const unsigned place = bit(Source::kDay) | bit(Source::kArea) | bit(Source::kDepartment);
@@ -518,9 +522,12 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups
   if (fits(status))
     return read(
         CountTables<std::uint32_t>{status, false, &r.status_day, &r.attrs_month, &r.attrs_year});
+  // Days from the level-2 table, months from the level-1 one when that is enough (each entry's
+  // category is an ancestor of its cases' categories at the levels asked for).
   if (fits(category) && level2)
-    return read(
-        CountTables<std::uint32_t>{category, true, &r.category2_day, &r.category2_month, nullptr});
+    return read(CountTables<std::uint32_t>{category, true, &r.category2_day,
+                                           level1 ? &r.category1_month : &r.category2_month,
+                                           nullptr});
   if (fits(category))
     return read(
         CountTables<std::uint32_t>{category, false, nullptr, &r.places_month, &r.places_year});

@@ -2,7 +2,6 @@
 // month (未诉先办), and the frequent hard problems of a year (每月一题 candidates).
 #include <algorithm>
 #include <cstdio>
-#include <map>
 #include <tuple>
 #include <unordered_map>
 
@@ -148,7 +147,7 @@ TopicResult monthly_topics(const Cube& cube, int year, const identity::DataScope
   const ScopeMask mask(cube, scope);
   const std::int64_t from = days_from_civil(year, 1, 1), to = days_from_civil(year + 1, 1, 1);
   TopicResult r;
-  std::map<std::uint16_t, Hardness> by;
+  std::vector<Hardness> by(cube.categories_.size());  // by category code
   if (cube.use_rollups && year >= 0) {
     // The year's unit sums by (leaf category, area, department) hold exactly these counters.
     cube.rollups_.category_units_year.for_each(year, [&](std::uint64_t key, const UnitSums& s) {
@@ -169,12 +168,16 @@ TopicResult monthly_topics(const Cube& cube, int year, const identity::DataScope
       count_into(r.overall, cube, row);
     }
   }
-  if (by.empty()) return r;
-  r.mean_cases = static_cast<double>(r.overall.cases) / static_cast<double>(by.size());
+  const auto with_cases =
+      std::count_if(by.begin(), by.end(), [](const Hardness& h) { return h.cases > 0; });
+  if (with_cases == 0) return r;
+  r.mean_cases = static_cast<double>(r.overall.cases) / static_cast<double>(with_cases);
   const double bar = r.overall.score();
-  for (const auto& [cat, h] : by) {
-    if (static_cast<double>(h.cases) < r.mean_cases || h.score() < bar) continue;
-    r.rows.push_back({cube.categories_.code(cat), h, static_cast<double>(h.cases) * h.score()});
+  for (size_t cat = 1; cat < by.size(); ++cat) {
+    const Hardness& h = by[cat];
+    if (h.cases == 0 || static_cast<double>(h.cases) < r.mean_cases || h.score() < bar) continue;
+    r.rows.push_back({cube.categories_.code(static_cast<std::uint16_t>(cat)), h,
+                      static_cast<double>(h.cases) * h.score()});
   }
   std::sort(r.rows.begin(), r.rows.end(), [](const TopicCandidate& a, const TopicCandidate& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.category < b.category;

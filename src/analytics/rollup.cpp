@@ -52,8 +52,9 @@ size_t Rollups::entries() const {
 }
 
 void Rollups::clear() {
-  for (auto* t : {&places_month, &places_year, &attrs_month, &attrs_year, &category2_day,
-                  &category2_month, &status_day, &open_by_deadline, &overdue_by_deadline})
+  for (auto* t :
+       {&places_month, &places_year, &attrs_month, &attrs_year, &category2_day, &category2_month,
+        &category1_month, &status_day, &open_by_deadline, &overdue_by_deadline})
     t->clear();
   units_day.clear();
   units_month.clear();
@@ -149,14 +150,18 @@ void Cube::rollup(size_t row, int sign) {
   const std::uint64_t attrs = rollup_key(0, area, dept, status_[row], channel_[row], type_[row]);
   const std::uint64_t unit = rollup_key(0, area, dept, 0, 0, 0);
   const std::uint32_t year = month / 12;
-  const std::uint64_t category2 =
-      rollup_key(category_levels_[category_[row]][1], area, dept, 0, 0, 0);
+  const std::uint64_t category2 = rollup_key(
+      category_[row] == 0 ? 0 : category_levels_[category_[row]][1], area, dept, 0, 0, 0);
   add(rollups_.places_month.at(month, place), 1);
   add(rollups_.places_year.at(year, place), 1);
   add(rollups_.attrs_month.at(month, attrs), 1);
   add(rollups_.attrs_year.at(year, attrs), 1);
   add(rollups_.category2_day.at(day, category2), 1);
   add(rollups_.category2_month.at(month, category2), 1);
+  add(rollups_.category1_month.at(
+          month, rollup_key(category_[row] == 0 ? 0 : category_levels_[category_[row]][0], area,
+                            dept, 0, 0, 0)),
+      1);
   if (f & kOverdue) add(rollups_.overdue_by_deadline.at(deadline_day_[row], unit), 1);
   add(rollups_.status_day.at(day, rollup_key(0, area, dept, status_[row], 0, 0)), 1);
   const UnitSums s = row_sums(*this, row);

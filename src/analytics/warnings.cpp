@@ -65,6 +65,7 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
     }
   }
   for (size_t k = 0; k < pairs.size(); ++k) {
+    if ((pairs[k] & 0xFFFF) == 0) continue;  // no category: no level to count under
     const std::uint16_t area = static_cast<std::uint16_t>(pairs[k] >> 16);
     const std::uint16_t units[2] = {cube.area_street_[area], cube.area_community_[area]};
     const auto& levels = cube.category_levels_[pairs[k] & 0xFFFF];
