@@ -1,27 +1,35 @@
-// Helper of bench/analytics_scale.sh: a synthetic district of N cases (src/demo, the generator of
-// `civicgrid demo generate`) fed straight into the analytics cube in memory — the same Cube::update
-// the server's change listener and start-up rebuild call — without a SQLite store. Then:
-//   - the cube's memory (column bytes per case, with and without vector slack);
-//   - the latency of the benchmark questions answered by the cube's query functions (run_counts,
-//     unit_counts + rates_json / indicators_json, as the HTTP handlers call them), best of 5;
+// Helper of bench/analytics_scale.sh: a synthetic district of N distinct cases (src/demo, the
+// generator of `civicgrid demo generate`) fed straight into the analytics cube in memory — the same
+// Cube::update the server's change listener and start-up rebuild call — without a SQLite store.
+// Then:
+//   - the cube's memory per case, broken down (columns, rollups, day index, 复诉 index);
+//   - the latency of the benchmark and cockpit questions answered by the cube's query functions
+//     (run_counts, unit_counts + rates_json / indicators_json, the insights, as the HTTP handlers
+//     call them), best of 5, next to the same cube with its rollups switched off;
 //   - with --csv FILE, the cube's rows as a flat fact table (one line per case, codes as text), for
 //     DuckDB and a flat SQLite table to answer the same questions from the same facts.
-// Output: one JSON object per line on stdout.
+// Output: one JSON object per line on stdout, progress on stderr.
 //
-// With --distinct M (< N), M cases are generated and the cube is fed N rows cycling through them
-// with new ids: generating through the case rules costs ~30 µs a case, which at 25 M would take
-// longer than the rest of the benchmark, while the cost of a query depends on the number of rows.
+// Generation runs the case rules (≈ 10 µs a case), so --threads T (default 2) generators run side
+// by side, each a district of N / T cases with its own seed over the same days; the cube is fed
+// their cases merged by intake time, so ids follow intake order as in a store. Every case is
+// distinct (no case is fed twice).
 //
-// Usage: analytics_scale --cases N [--distinct M] [--seed S] [--csv FILE] [--data DIR]
+// Usage: analytics_scale --cases N [--seed S] [--threads T] [--csv FILE] [--data DIR]
 #include <boost/json.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "analytics/cube.h"
+#include "analytics/insights.h"
 #include "analytics/query.h"
 #include "app/app.h"
 #include "app/demo_district.h"
@@ -51,15 +59,104 @@ double best_of_5(F&& f) {
 constexpr cases::Action kFactEvents[] = {cases::Action::kDispatch, cases::Action::kAccept,
                                          cases::Action::kApproveExtension};
 
+// A generated case as the cube's rebuild gets it from CaseService::scan: no texts, and only the
+// events that carry facts the case row lacks.
+using Lean = std::pair<cases::Case, std::vector<cases::CaseEvent>>;
+
+// One generator thread's output: batches in intake order, at most kMaxBatches waiting.
+class Stream {
+ public:
+  static constexpr size_t kBatch = 4096, kMaxBatches = 16;
+
+  void start(demo::SyntheticDistrict& district) {
+    thread_ = std::thread([this, &district] { run(district); });
+  }
+  // The next case, or nullptr at the end; valid until the following call.
+  Lean* next() {
+    if (pos_ < current_.size()) return &current_[pos_++];
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !batches_.empty() || done_; });
+    if (batches_.empty()) return nullptr;
+    current_ = std::move(batches_.front());
+    batches_.pop_front();
+    cv_.notify_all();
+    pos_ = 1;
+    return &current_[0];
+  }
+  void join() { thread_.join(); }
+
+ private:
+  void run(demo::SyntheticDistrict& district) {
+    std::vector<Lean> batch;
+    cases::Case c;
+    std::vector<cases::CaseEvent> events;
+    auto flush = [&] {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return batches_.size() < kMaxBatches; });
+      batches_.push_back(std::move(batch));
+      batch.clear();
+      cv_.notify_all();
+    };
+    while (district.next(c, events)) {
+      std::vector<cases::CaseEvent> facts;
+      for (auto& e : events)
+        for (auto a : kFactEvents)
+          if (e.action == a) facts.push_back(std::move(e));
+      for (auto* text : {&c.title, &c.description, &c.address, &c.contact_name, &c.contact_phone,
+                         &c.reply, &c.extension_reason})
+        std::string().swap(*text);
+      if (!c.result.empty()) c.result = "-";
+      batch.emplace_back(std::move(c), std::move(facts));
+      if (batch.size() == kBatch) flush();
+    }
+    if (!batch.empty()) flush();
+    std::unique_lock lock(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<Lean>> batches_;
+  bool done_ = false;
+  std::vector<Lean> current_;
+  size_t pos_ = 0;
+};
+
+// Entries and bytes of each rollup table.
+json::object rollup_tables(const analytics::Rollups& r) {
+  json::object o;
+  auto put = [&](const char* name, const auto& t) {
+    o[name] = json::object{{"entries", t.entries()}, {"bytes", t.memory_bytes()}};
+  };
+  put("places_month", r.places_month);
+  put("places_year", r.places_year);
+  put("attrs_month", r.attrs_month);
+  put("attrs_year", r.attrs_year);
+  put("category2_day", r.category2_day);
+  put("category2_month", r.category2_month);
+  put("category1_month", r.category1_month);
+  put("overdue_by_deadline", r.overdue_by_deadline);
+  put("category_units_year", r.category_units_year);
+  put("status_day", r.status_day);
+  put("units_day", r.units_day);
+  put("units_month", r.units_month);
+  put("due_day", r.due_day);
+  put("due_month", r.due_month);
+  put("open_by_deadline", r.open_by_deadline);
+  return o;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::int64_t n = 1000000, distinct = 0;
+  std::int64_t n = 1000000, threads = 2;
   std::uint64_t seed = 1;
   std::string csv, data = "/tmp/analytics-scale-store";
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--cases")) n = std::atoll(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--distinct")) distinct = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--threads")) threads = std::max(1LL, std::atoll(argv[i + 1]));
     if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(argv[i + 1], nullptr, 10);
     if (!std::strcmp(argv[i], "--csv")) csv = argv[i + 1];
     if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
@@ -77,56 +174,64 @@ int main(int argc, char** argv) {
   auto messages = demo::load_messages(dir + "/messages.csv");
   if (!messages) return 1;
   const std::int64_t to_day = *parse_iso_date("2026-10-01");
-  demo::SyntheticDistrict district(tree, catalog, (*app)->calendar(), std::move(*messages),
-                                   {distinct > 0 && distinct < n ? distinct : n, seed,
-                                    to_day - 1096, to_day});
+  std::vector<std::unique_ptr<demo::SyntheticDistrict>> districts;
+  std::vector<Stream> streams(static_cast<size_t>(threads));
+  for (std::int64_t i = 0; i < threads; ++i) {
+    const std::int64_t share = n / threads + (i < n % threads ? 1 : 0);
+    districts.push_back(std::make_unique<demo::SyntheticDistrict>(
+        tree, catalog, (*app)->calendar(), *messages,
+        demo::GeneratorOptions{share, seed + 7919 * static_cast<std::uint64_t>(i), to_day - 1096,
+                               to_day}));
+  }
 
   analytics::Cube cube((*app)->calendar());
   cube.set_reference(tree, catalog);
   auto t = SteadyClock::now();
-  cases::Case c;
-  std::vector<cases::CaseEvent> events, facts;
+  for (size_t i = 0; i < streams.size(); ++i) streams[i].start(*districts[i]);
   double update_ms = 0;
-  // Lean copies (as CaseService::scan gives them) when rows are to be repeated.
-  std::vector<std::pair<cases::Case, std::vector<cases::CaseEvent>>> kept;
-  auto feed = [&](std::int64_t id, cases::Case& k, const std::vector<cases::CaseEvent>& f) {
-    k.id = id;
-    k.version = 1;
+  // Merge the streams by intake time: the head of each stream, the earliest fed first.
+  std::vector<Lean*> heads;
+  for (auto& s : streams) heads.push_back(s.next());
+  for (std::int64_t id = 1;; ++id) {
+    size_t pick = heads.size();
+    for (size_t i = 0; i < heads.size(); ++i)
+      if (heads[i] &&
+          (pick == heads.size() || heads[i]->first.created_at < heads[pick]->first.created_at))
+        pick = i;
+    if (pick == heads.size()) break;
+    cases::Case& c = heads[pick]->first;
+    c.id = id;
+    c.version = 1;
     const auto u = SteadyClock::now();
-    cube.update(k, f);
+    cube.update(c, heads[pick]->second);
     update_ms += ms_since(u);
-    if (id % 1000000 == 0) std::cerr << id << " cases\r" << std::flush;
-  };
-  std::int64_t id = 1;
-  for (; district.next(c, events); ++id) {
-    facts.clear();
-    for (const auto& e : events)
-      for (auto a : kFactEvents)
-        if (e.action == a) facts.push_back(e);
-    feed(id, c, facts);
-    if (distinct > 0 && distinct < n) {
-      for (auto* text : {&c.title, &c.description, &c.address, &c.contact_name, &c.contact_phone,
-                         &c.reply, &c.extension_reason})
-        std::string().swap(*text);
-      if (!c.result.empty()) c.result = "-";
-      kept.emplace_back(std::move(c), facts);
-    }
+    heads[pick] = streams[pick].next();
+    if (id % 1000000 == 0)
+      std::cerr << "generated and fed " << id / 1000000 << " M of " << n / 1e6 << " M cases, "
+                << static_cast<std::int64_t>(ms_since(t) / 1000) << " s, cube updates "
+                << static_cast<std::int64_t>(update_ms / 1000) << " s\n"
+                << std::flush;
   }
-  for (size_t i = 0; id <= n && !kept.empty(); ++id, i = (i + 1) % kept.size())
-    feed(id, kept[i].first, kept[i].second);
-  kept.clear();
+  for (auto& s : streams) s.join();
+  districts.clear();
+  const double cases_n = static_cast<double>(cube.cases());
+  const double columns = static_cast<double>(cube.memory_bytes());
+  const double rollups = static_cast<double>(cube.rollup_memory_bytes());
+  const double repeat = static_cast<double>(cube.repeat_index_bytes());
+  const double days = static_cast<double>(cube.day_index_bytes());
   std::cout << json::serialize(json::object{
                    {"what", "build"},
                    {"cases", cube.cases()},
                    {"generate_and_update_ms", ms_since(t)},
                    {"cube_update_ms", update_ms},
                    {"bytes_per_case_columns", analytics::Cube::bytes_per_case()},
-                   {"bytes_per_case_allocated",
-                    static_cast<double>(cube.memory_bytes()) / static_cast<double>(cube.cases())},
+                   {"bytes_per_case_allocated", columns / cases_n},
                    {"rollup_entries", cube.rollups_.entries()},
-                   {"rollup_bytes", cube.rollup_memory_bytes()},
-                   {"repeat_index_bytes", cube.repeat_index_bytes()},
-                   {"day_index_bytes", cube.day_index_bytes()}})
+                   {"rollup_bytes", rollups},
+                   {"repeat_index_bytes", repeat},
+                   {"day_index_bytes", days},
+                   {"bytes_per_case_total", (columns + rollups + repeat + days) / cases_n},
+                   {"rollup_tables", rollup_tables(cube.rollups_)}})
             << std::endl;
 
   // The questions (same as analytics_scale.sh asks DuckDB and SQLite).
@@ -203,8 +308,43 @@ int main(int argc, char** argv) {
       {"c10_rates_grid_30d_street_scope", units(analytics::UnitBy::kGrid, street, false, 0)},
       {"c11_category1_by_month_one_year",
        counts({Dim::kCategory, Dim::kMonth}, 1, {}, *parse_iso_date("2025-10-01"), today, 0)}};
+  // The cockpit's decision-support panels (insights.h), rendered to the figures they show.
+  const std::string top_category = [&] {
+    auto r = analytics::run_counts(cube, {{Dim::kCategory}, 1, {}, from30, to30, 1}, all);
+    return std::string(r["rows"].as_array().at(0).as_object().at("category").as_string());
+  }();
+  const Question insights[] = {
+      {"i1_warnings_7d",
+       [&] {
+         json::array rows;
+         for (const auto& w : analytics::find_warnings(cube, {.date = today - 1}, all))
+           rows.push_back(json::array{w.kind, w.unit, w.category, w.observed});
+         return json::object{{"rows", rows}};
+       }},
+      {"i2_hotspots_30d",
+       [&] {
+         analytics::HotspotQuery q{{from30, to30}, top_category, analytics::PlaceLevel::kGrid};
+         const auto r = analytics::find_hotspots(cube, q, all);
+         json::array rows;
+         for (const auto& h : r.rows) rows.push_back(json::array{h.place, h.count, h.place_total});
+         return json::object{{"total", r.category_total}, {"rows", rows}};
+       }},
+      {"i3_recurring_6_months",
+       [&] {
+         json::array rows;
+         for (const auto& x : analytics::find_recurring(cube, {.today = today - 1}, all))
+           rows.push_back(json::array{x.place, x.category, x.total});
+         return json::object{{"rows", rows}};
+       }},
+      {"i4_monthly_topics_year", [&] {
+         const auto r = analytics::monthly_topics(cube, 2026, all);
+         json::array rows;
+         for (const auto& x : r.rows) rows.push_back(json::array{x.category, x.h.cases});
+         return json::object{{"cases", r.overall.cases}, {"rows", rows}};
+       }}};
   std::vector<Question> all_questions(std::begin(questions), std::end(questions));
   all_questions.insert(all_questions.end(), std::begin(cockpit), std::end(cockpit));
+  all_questions.insert(all_questions.end(), std::begin(insights), std::end(insights));
   for (const auto& q : all_questions) {
     json::object answer, scanned;
     const double ms = best_of_5([&] { answer = q.run(); });
@@ -251,11 +391,11 @@ int main(int argc, char** argv) {
               cube.departments_.code(cube.department_[row]) + "," +
               std::string(cases::name(static_cast<cases::Status>(cube.status_[row]))) + "," +
               bit(analytics::kDispatched) + "," +
-              ((f & analytics::kAcceptedOnTime) && (f & analytics::kContacted) ? "1" : "0") +
-              "," + bit(analytics::kEvaluated) + "," + (resolved ? "1" : "0") + "," +
+              ((f & analytics::kAcceptedOnTime) && (f & analytics::kContacted) ? "1" : "0") + "," +
+              bit(analytics::kEvaluated) + "," + (resolved ? "1" : "0") + "," +
               (sat == analytics::kSatisfied ? "1" : "0") + "," +
-              (sat == analytics::kBasically ? "1" : "0") + "," + bit(analytics::kRegistered) +
-              "," + bit(analytics::kClosed) + "," + bit(analytics::kClosedOnTime) + "," +
+              (sat == analytics::kBasically ? "1" : "0") + "," + bit(analytics::kRegistered) + "," +
+              bit(analytics::kClosed) + "," + bit(analytics::kClosedOnTime) + "," +
               bit(analytics::kOverdue) + "," + bit(analytics::kReworked) + "," +
               bit(analytics::kExtended) + "," + bit(analytics::kReturned) + "," +
               std::to_string(cube.deadline_day_[row]) + "," +

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Statistics at scale: for each N, the analytics cube fed in memory by the synthetic district
-# (build/analytics_scale, the server's Cube::update and query functions, no HTTP), next to DuckDB
+# Statistics at scale: for each N, the analytics cube fed in memory by a synthetic district of N
+# distinct cases (build/analytics_scale, two generator threads, the server's Cube::update and query
+# functions, no HTTP), next to DuckDB
 # (@duckdb/node-api, in-memory table) and SQLite (flat table, sqlite3 CLI) answering the same
 # questions (bench/analytics_scale_queries.json) over the same facts, which analytics_scale exports
 # from the cube as CSV. Every figure is the best of 5 inside one process (no process start, no load).
 #
 # Usage: bench/analytics_scale.sh [BUILD_DIR] [N ...]     (defaults: build, 1000000 10000000 25000000)
-# DISTINCT=M (default 1000000): at most M distinct generated cases, repeated with new ids up to N.
+# THREADS=T (default 2): generator threads (the cube is fed by one more, as the server's is).
 # Needs: cmake --build BUILD_DIR --target analytics_scale; cd bench/duckdb && npm install (npm ci trips over the lock file's entries for other platforms' DuckDB bindings); sqlite3.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,7 +61,7 @@ for n in "${sizes[@]}"; do
   csv="$work/facts-$n.csv"
   out="$work/results-$n.jsonl"
   /usr/bin/time -f '{"what":"process","engine":"cube","max_rss_kb":%M}' -a -o "$out.rss" \
-    "$build/analytics_scale" --cases "$n" --distinct "${DISTINCT:-1000000}" --csv "$csv" \
+    "$build/analytics_scale" --cases "$n" --threads "${THREADS:-2}" --csv "$csv" \
     --data "$work/store" >"$out"
   cat "$out.rss" >>"$out"
   node "$src/bench/duckdb/scale.mjs" "$csv" >>"$out"
@@ -79,9 +80,17 @@ for r in rows:
 q = {}
 for r in rows:
     if r["what"] == "query": q.setdefault(r["query"], {})[r["engine"]] = r["ms"]
+n_cases = build["cases"]
 print(f"rollups: {build.get('rollup_entries')} entries, {build.get('rollup_bytes', 0) / 1e6:.1f} MB; "
       f"复诉 index {build.get('repeat_index_bytes', 0) / 1e6:.1f} MB; "
       f"day index {build.get('day_index_bytes', 0) / 1e6:.1f} MB")
+print(f"bytes per case: columns {build['bytes_per_case_allocated']:.1f}, "
+      f"rollups {build['rollup_bytes'] / n_cases:.1f}, "
+      f"day index {build['day_index_bytes'] / n_cases:.1f}, "
+      f"复诉 index {build['repeat_index_bytes'] / n_cases:.1f}; "
+      f"total {build['bytes_per_case_total']:.1f}")
+bad = [r["query"] for r in rows if r["what"] == "query" and r.get("same_answer") is False]
+print("answers equal to the scan's:", "all" if not bad else "NOT for " + ", ".join(sorted(set(bad))))
 print("| query | cube (ms) | DuckDB (ms) | SQLite (ms) | DuckDB ÷ cube | SQLite ÷ cube | cube scan (ms) |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for name, e in q.items():

@@ -384,36 +384,48 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> dense_groups(
   return decode_groups(dims, counts);
 }
 
-// The groups of the query from the rollups (rollup.h), or nullopt when no rollup holds every
-// dimension and filter of the query (then the scans run). Same tables as the scan: an entry's
-// codes play the part of a row's columns, its count the part of 1.
-std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups(
-    const Cube& cube, const CountQuery& q, const ScopeMask& mask,
-    const std::vector<std::pair<Dim, std::uint32_t>>& filters, std::uint32_t from, std::uint32_t to,
-    std::int64_t& total) {
-  if (!cube.use_rollups || cube.min_created_day_ > cube.max_created_day_) return std::nullopt;
-  bool by_place = true, by_attrs = true, whole_months = true;
-  auto need = [&](Dim d, bool filter) {
-    const Source s = source_of(d);
-    if (s == Source::kCategory) by_attrs = false;
-    if (s == Source::kChannel || s == Source::kType || s == Source::kStatus) by_place = false;
-    // Days and weeks, and any filter on time, need day buckets.
-    if (s == Source::kDay && (filter || d != Dim::kMonth)) whole_months = false;
-  };
-  for (Dim d : q.dims) need(d, false);
-  for (const auto& [d, key] : filters) need(d, true);
-  if (!by_place && !by_attrs) return std::nullopt;
-  // Without whole months every row of the period is visited by day: beyond two months the
+// A family of count rollups (rollup.h): the source columns its keys carry and its tables by period;
+// a day without a day table is read from the rows created that day (Cube::rows_by_day_).
+template <class V>
+struct CountTables {
+  unsigned sources = 0;    // bit per Source
+  bool category2 = false;  // the category field holds the level-2 ancestor, not the leaf
+  const PeriodTable<V>* day = nullptr;
+  const PeriodTable<V>* month = nullptr;
+  const PeriodTable<V>* year = nullptr;
+};
+
+constexpr unsigned bit(Source s) {
+  return 1u << static_cast<int>(s);
+}
+
+std::uint32_t cases_of(std::uint32_t n) {
+  return n;
+}
+std::uint32_t cases_of(const UnitSums& s) {
+  return s.n[kSumCases];
+}
+
+// The groups of the query from one family of rollups. Same tables as the scan: an entry's codes
+// play the part of a row's columns, its count the part of 1.
+template <class V>
+std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> read_rollups(
+    const Cube& cube, const CountTables<V>& t, Grain grain, const CountQuery& q,
+    const ScopeMask& mask, const std::vector<std::pair<Dim, std::uint32_t>>& filters,
+    std::uint32_t from, std::uint32_t to, std::int64_t& total) {
+  if (!t.year && grain == Grain::kYears) grain = Grain::kMonths;
+  // Without day tables every day of a day-grain period is read row by row: beyond two months the
   // sequential scan is faster than the day index.
   const std::uint32_t first_day = std::max<std::uint32_t>(from, cube.min_created_day_);
   const std::uint32_t end_day = std::min<std::uint32_t>(to, cube.max_created_day_ + 1u);
-  if (!whole_months && end_day > first_day + kMaxDayIndexDays) return std::nullopt;
-  // Month buckets start on the first of a month: the time tables cover the whole months the data
-  // touches.
+  if (!t.day && grain == Grain::kDays && end_day > first_day + kMaxDayIndexDays)
+    return std::nullopt;
+  // Month and year buckets start on the first of a month or year: the time tables cover the whole
+  // years the data touches.
   const std::uint32_t lo =
-      std::max<std::uint32_t>(from, month_first_day(rollup_month(cube.min_created_day_)));
+      std::max<std::uint32_t>(from, year_first_day(rollup_month(cube.min_created_day_) / 12));
   const std::uint32_t hi =
-      std::min<std::uint32_t>(to, month_first_day(rollup_month(cube.max_created_day_) + 1));
+      std::min<std::uint32_t>(to, year_first_day(rollup_month(cube.max_created_day_) / 12 + 1));
   std::vector<DimTable> dims;
   std::vector<FilterTable> filter_tables;
   const auto groups = build_tables(cube, q, filters, lo, hi, dims, filter_tables);
@@ -433,30 +445,95 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups
     src[static_cast<int>(Source::kChannel)] = key_channel(key);
     src[static_cast<int>(Source::kType)] = key_type(key);
     src[static_cast<int>(Source::kStatus)] = key_status(key);
-    for (size_t i = 0; i < filter_tables.size(); ++i)
-      if (!filter_tables[i].pass[src[static_cast<int>(filter_tables[i].source)]]) return;
+    for (const auto& f : filter_tables)
+      if (!f.pass[src[static_cast<int>(f.source)]]) return;
     std::uint64_t k = 0;
-    for (size_t i = 0; i < dims.size(); ++i)
-      k = k * dims[i].raw.size() + dims[i].compact[src[static_cast<int>(dims[i].source)]];
+    for (const auto& d : dims) k = k * d.raw.size() + d.compact[src[static_cast<int>(d.source)]];
     counts[k] += n;
     total += n;
   };
-  const auto& month_table = by_place ? cube.rollups_.places_month : cube.rollups_.attrs_month;
+  auto table = [&](const PeriodTable<V>& table, std::uint32_t period, std::uint32_t first) {
+    table.for_each(period, [&](std::uint64_t k, const V& v) { visit(first, k, cases_of(v)); });
+  };
   for_each_period(
-      lo, hi, whole_months,
+      lo, hi, grain,
       [&](std::uint32_t d) {
+        if (t.day) return table(*t.day, d, d);
         if (d >= cube.rows_by_day_.size()) return;
-        for (const std::uint32_t row : cube.rows_by_day_[d])
+        for (const std::uint32_t row : cube.rows_by_day_[d]) {
+          const std::uint32_t cat = cube.category_[row];
           visit(d,
-                rollup_key(cube.category_[row], cube.area_[row], cube.department_[row],
-                           cube.status_[row], cube.channel_[row], cube.type_[row]),
+                rollup_key(t.category2 ? cube.category_levels_[cat][1] : cat, cube.area_[row],
+                           cube.department_[row], cube.status_[row], cube.channel_[row],
+                           cube.type_[row]),
                 1);
+        }
       },
-      [&](std::uint32_t m) {
-        const std::uint32_t first = month_first_day(m);
-        month_table.for_each(m, [&](std::uint64_t k, std::uint32_t n) { visit(first, k, n); });
-      });
+      [&](std::uint32_t m) { table(*t.month, m, month_first_day(m)); },
+      [&](std::uint32_t y) { table(*t.year, y, year_first_day(y)); });
   return decode_groups(dims, counts);
+}
+
+// The groups of the query from the smallest family of rollups that holds every dimension and
+// filter of the query, or nullopt when none does (then the scans run).
+std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups(
+    const Cube& cube, const CountQuery& q, const ScopeMask& mask,
+    const std::vector<std::pair<Dim, std::uint32_t>>& filters, std::uint32_t from, std::uint32_t to,
+    std::int64_t& total) {
+  if (!cube.use_rollups || cube.min_created_day_ > cube.max_created_day_) return std::nullopt;
+  unsigned used = 0;
+  Grain grain = Grain::kYears;
+  // Whether level-2 ancestors are enough: a category dimension at level 1 or 2, category filters
+  // on level-1 or level-2 codes (a case matches such a code exactly when its level-2 ancestor or
+  // that ancestor's parent is the code); likewise level-1 ancestors.
+  bool level1 = true, level2 = true;
+  auto need = [&](Dim d, bool filter) {
+    const Source s = source_of(d);
+    used |= bit(s);
+    // Days and weeks, and any filter on time, need day buckets; months need month buckets.
+    if (s == Source::kDay && (filter || d != Dim::kMonth)) grain = Grain::kDays;
+    if (d == Dim::kMonth && !filter && grain == Grain::kYears) grain = Grain::kMonths;
+  };
+  for (Dim d : q.dims) {
+    need(d, false);
+    if (d == Dim::kCategory && q.category_level > 1) level1 = false;
+    if (d == Dim::kCategory && q.category_level > 2) level2 = false;
+  }
+  for (const auto& [d, key] : filters) {
+    need(d, true);
+    if (d == Dim::kCategory && key < cube.category_levels_.size() &&
+        cube.category_levels_[key][1] != key)
+      level2 = false;
+    if (d == Dim::kCategory && key < cube.category_levels_.size() &&
+        cube.category_levels_[key][0] != key)
+      level1 = false;
+  }
+  const Rollups& r = cube.rollups_;
+  const unsigned place = bit(Source::kDay) | bit(Source::kArea) | bit(Source::kDepartment);
+  const unsigned status = place | bit(Source::kStatus);
+  const unsigned category = place | bit(Source::kCategory);
+  const unsigned attrs = status | bit(Source::kChannel) | bit(Source::kType);
+  auto fits = [&](unsigned sources) { return (used & ~sources) == 0; };
+  auto read = [&](const auto& tables) {
+    return read_rollups(cube, tables, grain, q, mask, filters, from, to, total);
+  };
+  if (fits(place))
+    return read(CountTables<UnitSums>{place, false, &r.units_day, &r.units_month, nullptr});
+  if (fits(status))
+    return read(
+        CountTables<std::uint32_t>{status, false, &r.status_day, &r.attrs_month, &r.attrs_year});
+  // Days from the level-2 table, months from the level-1 one when that is enough (each entry's
+  // category is an ancestor of its cases' categories at the levels asked for).
+  if (fits(category) && level2)
+    return read(CountTables<std::uint32_t>{category, true, &r.category2_day,
+                                           level1 ? &r.category1_month : &r.category2_month,
+                                           nullptr});
+  if (fits(category))
+    return read(
+        CountTables<std::uint32_t>{category, false, nullptr, &r.places_month, &r.places_year});
+  if (fits(attrs))
+    return read(CountTables<std::uint32_t>{attrs, false, nullptr, &r.attrs_month, &r.attrs_year});
+  return std::nullopt;
 }
 
 // The general scan: any number of groups, in a hash map.
@@ -567,9 +644,10 @@ Result<CountQuery> parse_count_query(
   return q;
 }
 
-json::object run_counts(const Cube& cube, const CountQuery& q, const identity::DataScope& scope) {
-  auto lock = cube.lock_shared();
-  const ScopeMask mask(cube, scope);
+std::vector<std::pair<std::uint64_t, std::int64_t>> count_groups(const Cube& cube,
+                                                                 const CountQuery& q,
+                                                                 const ScopeMask& mask,
+                                                                 std::int64_t& total) {
   std::vector<std::pair<Dim, std::uint32_t>> filters;
   for (const auto& [d, v] : q.filters) {
     auto key = filter_key(cube, d, v);
@@ -577,15 +655,19 @@ json::object run_counts(const Cube& cube, const CountQuery& q, const identity::D
   }
   const std::uint32_t from = q.from_day.value_or(0);
   const std::uint32_t to = q.to_day.value_or(0x10000);
+  total = 0;
+  if (auto rolled = rollup_groups(cube, q, mask, filters, from, to, total)) return *rolled;
+  total = 0;
+  if (auto dense = dense_groups(cube, q, mask, filters, from, to, total)) return *dense;
+  total = 0;
+  return hash_groups(cube, q, mask, filters, from, to, total);
+}
+
+json::object run_counts(const Cube& cube, const CountQuery& q, const identity::DataScope& scope) {
+  auto lock = cube.lock_shared();
+  const ScopeMask mask(cube, scope);
   std::int64_t total = 0;
-  std::vector<std::pair<std::uint64_t, std::int64_t>> sorted;
-  if (auto rolled = rollup_groups(cube, q, mask, filters, from, to, total)) {
-    sorted = std::move(*rolled);
-  } else if (auto dense = dense_groups(cube, q, mask, filters, from, to, total)) {
-    sorted = std::move(*dense);
-  } else {
-    sorted = hash_groups(cube, q, mask, filters, from, to, total);
-  }
+  auto sorted = count_groups(cube, q, mask, total);
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;
   });

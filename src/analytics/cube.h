@@ -155,7 +155,9 @@ class Cube {
   std::shared_ptr<const cases::Catalog> catalog_;
   std::size_t cases_ = 0;
   int repeat_days_ = 30;
-  std::unordered_map<std::uint32_t, std::vector<std::uint64_t>> repeat_groups_;  // (day << 32) | row
+  // Rows of each group, sorted by (created_day_[row], row): 4 bytes a case, the day read from the
+  // column.
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> repeat_groups_;
 };
 
 // Days since 1970-01-01 of an instant in China time, clamped to the 16-bit column.

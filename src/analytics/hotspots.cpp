@@ -4,40 +4,28 @@
 #include <unordered_map>
 
 #include "analytics/insights.h"
+#include "analytics/query.h"
 #include "analytics/scope_mask.h"
 
 namespace civicgrid::analytics {
-
-namespace {
-
-std::uint16_t place_of(const Cube& cube, PlaceLevel level, size_t row) {
-  const std::uint16_t area = cube.area_[row];
-  return level == PlaceLevel::kGrid ? cube.area_grid_[area] : cube.area_community_[area];
-}
-
-}  // namespace
 
 HotspotResult find_hotspots(const Cube& cube, const HotspotQuery& q,
                             const identity::DataScope& scope) {
   auto lock = cube.lock_shared();
   const ScopeMask mask(cube, scope);
   HotspotResult r;
-  const auto key = cube.categories_.find(q.category);
+  // Two counts by place over the period (from the rollups when they hold them): every case, and
+  // the category's (a case whose category has the code at any level). Cases without a place count
+  // in the totals only.
+  const Dim dim = q.level == PlaceLevel::kGrid ? Dim::kGrid : Dim::kCommunity;
+  CountQuery all{{dim}, 1, {}, q.period.from_day, q.period.to_day, 0};
+  CountQuery in_category = all;
+  in_category.filters = {{Dim::kCategory, q.category}};
   std::unordered_map<std::uint16_t, std::pair<std::int64_t, std::int64_t>> places;  // count, all
-  for (size_t row = 1; row < cube.rows(); ++row) {
-    if (cube.status_[row] == kAbsent || !q.period.contains(cube.created_day_[row]) ||
-        !mask.visible(cube, row))
-      continue;
-    const auto& lv = cube.category_levels_[cube.category_[row]];
-    const bool in_category = key && *key != 0 && (lv[0] == *key || lv[1] == *key || lv[2] == *key);
-    ++r.all_total;
-    r.category_total += in_category;
-    const std::uint16_t place = place_of(cube, q.level, row);
-    if (place == 0) continue;
-    auto& [count, all] = places[place];
-    count += in_category;
-    ++all;
-  }
+  for (const auto& [place, n] : count_groups(cube, all, mask, r.all_total))
+    if (place != 0) places[static_cast<std::uint16_t>(place)].second = n;
+  for (const auto& [place, n] : count_groups(cube, in_category, mask, r.category_total))
+    if (place != 0) places[static_cast<std::uint16_t>(place)].first = n;
   r.places = static_cast<std::int64_t>(places.size());
   const double overall =
       r.all_total > 0 ? static_cast<double>(r.category_total) / static_cast<double>(r.all_total)

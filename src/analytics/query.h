@@ -52,6 +52,15 @@ std::string format_day(std::int64_t day);
 boost::json::object run_counts(const Cube& cube, const CountQuery& q,
                                const identity::DataScope& scope);
 
+class ScopeMask;
+// The groups run_counts renders, unsorted: (the dimensions' values, 16 bits each, the first
+// highest; count), only groups with a count, and in `total` every row counted. The caller holds
+// the cube's shared lock.
+std::vector<std::pair<std::uint64_t, std::int64_t>> count_groups(const Cube& cube,
+                                                                 const CountQuery& q,
+                                                                 const ScopeMask& mask,
+                                                                 std::int64_t& total);
+
 // Per-unit rate configuration (analytics config, see README).
 struct RateConfig {
   double basic_weight = 0.8;  // weight of basically_satisfied in the satisfaction rate

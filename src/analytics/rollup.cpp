@@ -38,21 +38,27 @@ std::uint32_t month_first_day(std::uint32_t month) {
 }
 
 size_t Rollups::memory_bytes() const {
-  return places_month.memory_bytes() + attrs_month.memory_bytes() + units_day.memory_bytes() +
-         units_month.memory_bytes() + due_day.memory_bytes() + due_month.memory_bytes() +
-         open_by_deadline.memory_bytes();
+  size_t n = units_day.memory_bytes() + units_month.memory_bytes() +
+             category_units_year.memory_bytes() + due_day.memory_bytes() + due_month.memory_bytes();
+  for (const auto* t : counts()) n += t->memory_bytes();
+  return n;
 }
 
 size_t Rollups::entries() const {
-  return places_month.entries() + attrs_month.entries() + units_day.entries() +
-         units_month.entries() + due_day.entries() + due_month.entries() +
-         open_by_deadline.entries();
+  size_t n = units_day.entries() + units_month.entries() + category_units_year.entries() +
+             due_day.entries() + due_month.entries();
+  for (const auto* t : counts()) n += t->entries();
+  return n;
 }
 
 void Rollups::clear() {
-  for (auto* t : {&places_month, &attrs_month, &open_by_deadline}) t->clear();
+  for (auto* t :
+       {&places_month, &places_year, &attrs_month, &attrs_year, &category2_day, &category2_month,
+        &category1_month, &status_day, &open_by_deadline, &overdue_by_deadline})
+    t->clear();
   units_day.clear();
   units_month.clear();
+  category_units_year.clear();
   due_day.clear();
   due_month.clear();
 }
@@ -105,6 +111,7 @@ UnitSums row_sums(const Cube& c, size_t row) {
     s.n[kSumReworked] = (f & kReworked) != 0;
     s.n[kSumExtended] = (f & kExtended) != 0;
     s.n[kSumRepeated] = (f & kRepeated) != 0;
+    s.n[kSumOverdue] = (f & kOverdue) != 0;
     s.n[kSumOverdueFlaggedOpen] =
         cases::is_open(static_cast<cases::Status>(c.status_[row])) && (f & kOverdue);
   }
@@ -127,7 +134,7 @@ std::uint32_t open_deadline(const Cube& c, size_t row) {
 
 size_t Cube::repeat_index_bytes() const {
   size_t n = repeat_groups_.size() * 64;
-  for (const auto& [g, rows] : repeat_groups_) n += rows.capacity() * 8;
+  for (const auto& [g, rows] : repeat_groups_) n += rows.capacity() * 4;
   return n;
 }
 
@@ -142,10 +149,24 @@ void Cube::rollup(size_t row, int sign) {
   const std::uint64_t place = rollup_key(category_[row], area, dept, 0, 0, 0);
   const std::uint64_t attrs = rollup_key(0, area, dept, status_[row], channel_[row], type_[row]);
   const std::uint64_t unit = rollup_key(0, area, dept, 0, 0, 0);
+  const std::uint32_t year = month / 12;
+  const std::uint64_t category2 = rollup_key(
+      category_[row] == 0 ? 0 : category_levels_[category_[row]][1], area, dept, 0, 0, 0);
   add(rollups_.places_month.at(month, place), 1);
+  add(rollups_.places_year.at(year, place), 1);
   add(rollups_.attrs_month.at(month, attrs), 1);
+  add(rollups_.attrs_year.at(year, attrs), 1);
+  add(rollups_.category2_day.at(day, category2), 1);
+  add(rollups_.category2_month.at(month, category2), 1);
+  add(rollups_.category1_month.at(
+          month, rollup_key(category_[row] == 0 ? 0 : category_levels_[category_[row]][0], area,
+                            dept, 0, 0, 0)),
+      1);
+  if (f & kOverdue) add(rollups_.overdue_by_deadline.at(deadline_day_[row], unit), 1);
+  add(rollups_.status_day.at(day, rollup_key(0, area, dept, status_[row], 0, 0)), 1);
   const UnitSums s = row_sums(*this, row);
-  for (UnitSums* u : {&rollups_.units_day.at(day, unit), &rollups_.units_month.at(month, unit)}) {
+  for (UnitSums* u : {&rollups_.units_day.at(day, unit), &rollups_.units_month.at(month, unit),
+                      &rollups_.category_units_year.at(year, place)}) {
     for (int i = 0; i < kUnitFields; ++i) add(u->n[i], s.n[i]);
     u->close_minutes += sign > 0 ? s.close_minutes : 0 - s.close_minutes;
   }
@@ -176,35 +197,53 @@ void Cube::set_repeated(size_t row, bool repeated) {
   rollup(row, +1);
 }
 
+// The order of a 复诉 group: (created day, row). `moved` is a row whose column already holds its
+// new day while it is still filed under `moved_day`.
+struct RepeatOrder {
+  const std::vector<std::uint16_t>& days;
+  size_t moved = 0;
+  std::uint32_t moved_day = 0;
+  std::uint64_t key(std::uint32_t row) const {
+    const std::uint64_t day = row == moved ? moved_day : days[row];
+    return (day << 32) | row;
+  }
+  bool operator()(std::uint32_t a, std::uint32_t b) const { return key(a) < key(b); }
+};
+
 // The row is not in the rollups yet (update adds it after); its successor is.
 void Cube::repeat_insert(std::uint32_t group, size_t row) {
   auto& rows = repeat_groups_[group];
-  const std::uint64_t day = created_day_[row];
-  const std::uint64_t item = (day << 32) | row;
-  const auto days = static_cast<std::uint64_t>(repeat_days_);
-  auto it = std::lower_bound(rows.begin(), rows.end(), item);
-  it = rows.insert(it, item);
-  const bool repeated = it != rows.begin() && day - (*(it - 1) >> 32) <= days;
+  const std::uint32_t day = created_day_[row];
+  const auto r = static_cast<std::uint32_t>(row);
+  // Cases mostly arrive in intake order: then the row goes last, without a search.
+  const RepeatOrder order{created_day_};
+  auto it = rows.empty() || order(rows.back(), r)
+                ? rows.end()
+                : std::lower_bound(rows.begin(), rows.end(), r, order);
+  it = rows.insert(it, r);
+  const auto within = [&](std::uint32_t earlier, std::uint32_t later) {
+    return later - earlier <= static_cast<std::uint32_t>(repeat_days_);
+  };
+  const bool repeated = it != rows.begin() && within(created_day_[*(it - 1)], day);
   flags_[row] =
       static_cast<std::uint16_t>(repeated ? flags_[row] | kRepeated : flags_[row] & ~kRepeated);
-  if (it + 1 != rows.end())
-    set_repeated((*(it + 1)) & 0xFFFFFFFF, ((*(it + 1)) >> 32) - day <= days);
+  if (it + 1 != rows.end()) set_repeated(*(it + 1), within(day, created_day_[*(it + 1)]));
 }
 
-// The row is already out of the rollups; its successor takes the predecessor as the earlier case.
+// The row is already out of the rollups and its columns may hold its new values (`day` is the one
+// it was filed under); its successor takes the predecessor as the earlier case.
 void Cube::repeat_remove(std::uint32_t group, std::uint16_t day, size_t row) {
   auto g = repeat_groups_.find(group);
   if (g == repeat_groups_.end()) return;
   auto& rows = g->second;
-  const std::uint64_t item = (std::uint64_t{day} << 32) | row;
-  auto it = std::lower_bound(rows.begin(), rows.end(), item);
-  if (it == rows.end() || *it != item) return;
+  const auto r = static_cast<std::uint32_t>(row);
+  auto it = std::lower_bound(rows.begin(), rows.end(), r, RepeatOrder{created_day_, row, day});
+  if (it == rows.end() || *it != r) return;
   it = rows.erase(it);
   if (it != rows.end()) {
-    const std::uint64_t next_day = *it >> 32;
-    set_repeated(*it & 0xFFFFFFFF,
-                 it != rows.begin() &&
-                     next_day - (*(it - 1) >> 32) <= static_cast<std::uint64_t>(repeat_days_));
+    const std::uint32_t next_day = created_day_[*it];
+    set_repeated(*it, it != rows.begin() && next_day - created_day_[*(it - 1)] <=
+                                                static_cast<std::uint32_t>(repeat_days_));
   }
   if (rows.empty()) repeat_groups_.erase(g);
 }
@@ -215,8 +254,7 @@ void Cube::set_repeat_days(int days) {
   repeat_days_ = days;
   for (const auto& [group, rows] : repeat_groups_)
     for (size_t i = 0; i < rows.size(); ++i)
-      set_repeated(rows[i] & 0xFFFFFFFF, i > 0 && (rows[i] >> 32) - (rows[i - 1] >> 32) <=
-                                                      static_cast<std::uint64_t>(days));
+      set_repeated(rows[i], i > 0 && created_day_[rows[i]] - created_day_[rows[i - 1]] <= days);
 }
 
 }  // namespace civicgrid::analytics

@@ -63,6 +63,7 @@ enum UnitField {
   kSumRepeated,
   kSumOverdueFlaggedOpen,  // registered, open and flagged overdue
   kSumClosed,
+  kSumOverdue,  // registered and flagged overdue (open or not)
   kUnitFields
 };
 struct UnitSums {
@@ -118,7 +119,9 @@ class PeriodTable {
       return static_cast<size_t>(k);
     }
     V& at(std::uint64_t key) {
-      if ((keys.size() + 1) * 2 > slots.size()) grow();
+      // At most 3/4 full: the slots cost 5.3–10.7 bytes an entry (reads iterate `keys`, so a
+      // fuller table slows only updates).
+      if ((keys.size() + 1) * 4 > slots.size() * 3) grow();
       const size_t mask = slots.size() - 1;
       for (size_t s = hash(key) & mask;; s = (s + 1) & mask) {
         if (slots[s] == 0) {
@@ -145,19 +148,41 @@ class PeriodTable {
 
 // The cube's pre-aggregates.
 struct Rollups {
-  // Cases by created month and (leaf category, area, department): counts by category and place.
-  PeriodTable<std::uint32_t> places_month;
-  // Cases by created month and (area, department, status, channel, type).
-  PeriodTable<std::uint32_t> attrs_month;
+  // Cases by created month and year and (leaf category, area, department): counts by category and
+  // place.
+  PeriodTable<std::uint32_t> places_month, places_year;
+  // Cases by created month and year and (area, department, status, channel, type).
+  PeriodTable<std::uint32_t> attrs_month, attrs_year;
+  // Cases by created day and month and (level-2 category, area, department), and by created day and
+  // (area, department, status): the cockpit's counts by level-1 or level-2 category and by status,
+  // and the volume warnings, over any range of days. Their keys are coarse enough that a day has at
+  // most a few thousand of them whatever the number of cases (the leaf-category key is not: it is
+  // kept by month and year only). The category field holds the level-2 ancestor (a level-1 leaf:
+  // itself), whose own ancestors (Cube::category_levels_) are the case's levels 1 and 2.
+  PeriodTable<std::uint32_t> category2_day, category2_month, status_day;
+  // The same by created month with the level-1 ancestor: a month of level-2 keys is too many to
+  // read for level-1 counts over years (q1, category × month).
+  PeriodTable<std::uint32_t> category1_month;
+  // Cases flagged overdue by deadline day and (area, department): the overdue warnings.
+  PeriodTable<std::uint32_t> overdue_by_deadline;
   // Unit sums by created day and month and (area, department): a day has at most areas ×
   // departments entries, so unlike the counts above the day table stays small.
   PeriodTable<UnitSums> units_day, units_month;
+  // Unit sums by created year and (leaf category, area, department): how hard each category's
+  // cases of a year were to settle (每月一题 candidates).
+  PeriodTable<UnitSums> category_units_year;
   // Due sums by deadline period and (area, department).
   PeriodTable<DueSums> due_day, due_month;
   // Registered open cases not flagged overdue with a deadline, by created day and (deadline day in
   // the category field, area, department): whether they are overdue depends on the query's today.
   PeriodTable<std::uint32_t> open_by_deadline;
 
+  // The count tables (value: cases), for memory figures and clearing.
+  std::array<const PeriodTable<std::uint32_t>*, 10> counts() const {
+    return {&places_month,     &places_year,        &attrs_month,     &attrs_year,
+            &category2_day,    &category2_month,    &category1_month, &status_day,
+            &open_by_deadline, &overdue_by_deadline};
+  }
   size_t memory_bytes() const;
   size_t entries() const;
   void clear();
@@ -166,14 +191,29 @@ struct Rollups {
 // Month code (year * 12 + month - 1) of a day since 1970, and the first day of a month code.
 std::uint32_t rollup_month(std::uint32_t day);
 std::uint32_t month_first_day(std::uint32_t month);
+// The first day of a calendar year (year tables are indexed by the year, e.g. 2026).
+inline std::uint32_t year_first_day(std::uint32_t year) {
+  return month_first_day(year * 12);
+}
 
-// Splits the days [lo, hi) into whole months (month(code)) and the remaining days (day(d)), in
-// order. With months = false every day is visited on its own.
-template <class DayF, class MonthF>
-void for_each_period(std::uint32_t lo, std::uint32_t hi, bool months, DayF&& day, MonthF&& month) {
+// The coarsest periods a query may read: days only (a day or week dimension, a filter on time),
+// whole months (a month dimension), or whole years.
+enum class Grain { kDays, kMonths, kYears };
+
+// Splits the days [lo, hi) into whole years (year(y), when grain allows), whole months
+// (month(code), likewise) and the remaining days (day(d)), in order.
+template <class DayF, class MonthF, class YearF>
+void for_each_period(std::uint32_t lo, std::uint32_t hi, Grain grain, DayF&& day, MonthF&& month,
+                     YearF&& year) {
   for (std::uint32_t d = lo; d < hi;) {
-    if (months) {
+    if (grain != Grain::kDays) {
       const std::uint32_t m = rollup_month(d);
+      if (grain == Grain::kYears && m % 12 == 0 && month_first_day(m) == d &&
+          year_first_day(m / 12 + 1) <= hi) {
+        year(m / 12);
+        d = year_first_day(m / 12 + 1);
+        continue;
+      }
       const std::uint32_t next = month_first_day(m + 1);
       if (month_first_day(m) == d && next <= hi) {
         month(m);
@@ -184,6 +224,12 @@ void for_each_period(std::uint32_t lo, std::uint32_t hi, bool months, DayF&& day
     day(d);
     ++d;
   }
+}
+
+// The same without years: whole months when `months`, else every day on its own.
+template <class DayF, class MonthF>
+void for_each_period(std::uint32_t lo, std::uint32_t hi, bool months, DayF&& day, MonthF&& month) {
+  for_each_period(lo, hi, months ? Grain::kMonths : Grain::kDays, day, month, [](std::uint32_t) {});
 }
 
 }  // namespace civicgrid::analytics

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "analytics/cube.h"
+#include "analytics/insights.h"
 #include "analytics/query.h"
 #include "analytics/test_fixture.h"
 
@@ -19,9 +20,10 @@ const char* kGrids[] = {"S1-C1-G1", "S1-C1-G2", "S2-C1-G1", "S1", "MH"};
 const char* kLeaves[] = {"C1-01-01", "C1-01-02", "C2", "C1", ""};
 const char* kDepts[] = {"D1", "D2", "E1"};
 
-// A random case of id `id` at `version`.
+// A random case of id `id` at `version`, created between 2023-11-01 and 2025-03-14 (so that queries
+// read whole years, whole months and single days).
 cases::Case random_case(std::mt19937& rng, std::int64_t id, std::int64_t version) {
-  const std::int64_t day = days_from_civil(2024, 1, 1) + static_cast<std::int64_t>(rng() % 200);
+  const std::int64_t day = days_from_civil(2023, 11, 1) + static_cast<std::int64_t>(rng() % 500);
   CaseBuilder b(id,
                 at(2024, 1, 1) + (day - days_from_civil(2024, 1, 1)) * kMillisPerDay +
                     static_cast<Timestamp>(rng() % 10) * kMillisPerHour,
@@ -111,6 +113,68 @@ class RollupTest : public ::testing::Test {
     return out;
   }
 
+  // Hotspots and recurring problems (which read the rollups) as comparable values.
+  std::vector<std::string> insights(const identity::DataScope& scope, bool rollups,
+                                    bool expect_warnings = false) {
+    cube_.use_rollups = rollups;
+    std::vector<std::string> out;
+    const Period periods[] = {{}, {days_from_civil(2024, 8, 31), days_from_civil(2024, 9, 30)}};
+    for (const Period& p : periods)
+      for (const char* category : {"C1", "C1-01", "C1-01-02", "C2", "nope"})
+        for (PlaceLevel level : {PlaceLevel::kGrid, PlaceLevel::kCommunity}) {
+          const HotspotResult h = find_hotspots(cube_, {p, category, level}, scope);
+          std::string line = std::to_string(h.category_total) + "/" + std::to_string(h.all_total) +
+                             "/" + std::to_string(h.places);
+          for (const auto& x : h.rows)
+            line += " " + x.place + ":" + std::to_string(x.count) + ":" +
+                    std::to_string(x.place_total) + ":" + std::to_string(x.hotspot);
+          out.push_back(line);
+        }
+    for (int months : {3, 12})
+      for (PlaceLevel level : {PlaceLevel::kGrid, PlaceLevel::kCommunity}) {
+        RecurringQuery q{days_from_civil(2024, 10, 5), months, 2, level};
+        std::string line;
+        for (const auto& r : find_recurring(cube_, q, scope)) {
+          line += r.place + "/" + r.category + ":" + std::to_string(r.total) + ":" +
+                  std::to_string(r.longest_run);
+          for (const auto& [m, n] : r.series)
+            line += "," + std::to_string(m) + "=" + std::to_string(n);
+          line += " ";
+        }
+        out.push_back(line);
+      }
+    bool warned = false;  // the comparison below means something only if some are found
+    for (std::int64_t date : {days_from_civil(2024, 9, 20), days_from_civil(2024, 3, 2)})
+      for (int window : {1, 7, 10}) {
+        WarningQuery q{.date = date,
+                       .window = window,
+                       .baselines = 4,
+                       .k = 0.5,
+                       .min_count = 1,
+                       .min_overdue = 1};
+        std::string line;
+        for (const auto& w : find_warnings(cube_, q, scope)) {
+          line += w.kind + "/" + w.unit + "/" + w.category + ":" + std::to_string(w.observed);
+          for (auto n : w.series) line += "," + std::to_string(n);
+          line += " ";
+          warned = true;
+        }
+        out.push_back(line);
+      }
+    if (expect_warnings) EXPECT_TRUE(warned);
+    for (int year : {2023, 2024, 2025}) {
+      const TopicResult t = monthly_topics(cube_, year, scope);
+      std::string line = std::to_string(t.overall.cases) + "/" + std::to_string(t.overall.score());
+      for (const auto& c : t.rows)
+        line += " " + c.category + ":" + std::to_string(c.h.cases) + ":" +
+                std::to_string(c.h.unresolved) + ":" + std::to_string(c.h.unsatisfied) + ":" +
+                std::to_string(c.h.overdue) + ":" + std::to_string(c.priority);
+      out.push_back(line);
+    }
+    cube_.use_rollups = true;
+    return out;
+  }
+
   void expect_same_answers() {
     identity::DataScope all{true, {}, {}};
     identity::DataScope s1{false, {"S1", "S1-C1", "S1-C1-G1", "S1-C1-G2"}, {"D2"}};
@@ -127,7 +191,32 @@ class RollupTest : public ::testing::Test {
         {{"dims", "month"}, {"month", "2024-03"}},
         {{"dims", "category,status"}},  // no rollup holds both: the scan answers
         {{"dims", "street"}, {"from", "2024-05-01"}, {"to", "2024-05-01"}},
-        {{"dims", "grid"}, {"category", "nope"}}};
+        {{"dims", "grid"}, {"category", "nope"}},
+        // The cockpit's requests over 30 days that are not a calendar month (day tables).
+        {{"dims", "status"}, {"from", "2024-08-31"}, {"to", "2024-09-30"}},
+        {{"dims", "day"}, {"from", "2024-08-31"}, {"to", "2024-09-30"}},
+        {{"dims", "category"},
+         {"category_level", "1"},
+         {"from", "2024-08-31"},
+         {"to", "2024-09-30"}},
+        {{"dims", "grid"}, {"from", "2024-08-31"}, {"to", "2024-09-30"}},
+        // Level-1 categories over many days, across a year's end, filtered by a level-1 code.
+        {{"dims", "week,category"}, {"from", "2023-12-03"}, {"to", "2024-10-10"}},
+        {{"dims", "status,day"}, {"from", "2023-12-20"}, {"to", "2024-01-20"}},
+        {{"dims", "category,department"}, {"category", "C1"}, {"from", "2024-02-11"}},
+        // A level-2 code as filter or level 2 as dimension: the leaf tables answer.
+        {{"dims", "category"}, {"category", "C1-01"}, {"category_level", "3"}},
+        {{"dims", "category,month"}, {"category", "C1-01"}},
+        {{"dims", "month,category"}, {"category_level", "2"}, {"from", "2024-01-01"}},
+        {{"dims", "category,street"}, {"category_level", "2"}, {"to", "2024-11-20"}},
+        // Whole years (2024) with months and days around them.
+        {{"dims", "street"}, {"status", "closed"}, {"from", "2024-01-01"}, {"to", "2025-01-01"}},
+        {{"dims", "category"}, {"category_level", "3"}, {"street", "S1"}},
+        {{"dims", "channel"}, {"from", "2023-11-15"}, {"to", "2025-02-03"}},
+        {{"dims", "grid,department"}},
+        {{"dims", "category"}}};
+    EXPECT_EQ(insights(all, true, true), insights(all, false));
+    EXPECT_EQ(insights(s1, true), insights(s1, false));
     for (const auto& q : queries)
       for (const auto* scope : {&all, &s1}) {
         std::string trace = scope->all ? "all:" : "s1:";
@@ -173,6 +262,23 @@ TEST_F(RollupTest, AnswersEqualTheScanAfterUpdates) {
     build(seed, 1500, 3000);
     expect_same_answers();
   }
+}
+
+// Regression: the first case of an empty cube had no category (an intake before classification),
+// and the rollups read the level table of category 0, which no category had sized yet.
+TEST_F(RollupTest, FirstCaseWithoutCategory) {
+  cube_.clear();
+  cube_.set_reference(test_tree(), test_catalog());
+  CaseBuilder b(1, at(2024, 3, 4), "S1-C1-G1", "");
+  cube_.update(b.c, {});
+  identity::DataScope all{true, {}, {}};
+  const auto total = [&](bool rollups) {
+    return counts({{"dims", "status"}, {"from", "2024-03-01"}, {"to", "2024-03-09"}}, all,
+                  rollups)["total"];
+  };
+  EXPECT_EQ(total(true), 1);
+  EXPECT_EQ(total(false), 1);
+  EXPECT_EQ(insights(all, true), insights(all, false));
 }
 
 TEST_F(RollupTest, RepeatWindowChangeRecomputesFlags) {

@@ -29,23 +29,53 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
   const size_t slots = static_cast<size_t>(q.baselines) + 1;
   // key: area type (1 bit) | level − 1 (1 bit) | area (16) | category (16)
   std::unordered_map<std::uint64_t, std::vector<std::int64_t>> counts;
-  for (size_t row = 1; row < cube.rows(); ++row) {
-    if (cube.status_[row] == kAbsent) continue;
-    const std::int64_t day = cube.created_day_[row];
-    if (day < oldest || day > q.date || !mask.visible(cube, row)) continue;
+  // First by (area, category) in a flat table (pair[area × categories + category] is the 1-based
+  // index of the pair's counters by window), then rolled up to streets, communities and levels.
+  const size_t categories = cube.categories_.size();
+  std::vector<std::uint32_t> pair(cube.areas_.size() * categories, 0);
+  std::vector<std::uint32_t> pairs;  // area << 16 | category
+  std::vector<std::int64_t> by_pair;
+  // n cases created on `day` at `area` whose levels 1 and 2 are those of `category`.
+  auto count = [&](std::int64_t day, std::uint16_t area, std::uint16_t category, std::uint32_t n) {
     const std::int64_t offset = q.date - day;
-    if (offset % step >= q.window) continue;  // between two windows
-    const size_t slot = static_cast<size_t>(offset / step);
-    const std::uint16_t area = cube.area_[row];
+    if (n == 0 || offset % step >= q.window) return;  // between two windows
+    std::uint32_t& i = pair[area * categories + category];
+    if (i == 0) {
+      pairs.push_back((std::uint32_t{area} << 16) | category);
+      by_pair.resize(by_pair.size() + slots, 0);
+      i = static_cast<std::uint32_t>(pairs.size());
+    }
+    by_pair[(i - 1) * slots + static_cast<size_t>(offset / step)] += n;
+  };
+  if (cube.use_rollups) {
+    // The day rollup by (level-2 category, area, department) holds exactly these counts.
+    for (std::int64_t day = std::max<std::int64_t>(oldest, 0); day <= q.date; ++day)
+      cube.rollups_.category2_day.for_each(
+          static_cast<std::uint32_t>(day), [&](std::uint64_t key, std::uint32_t n) {
+            if (mask.visible_codes(key_area(key), key_department(key)))
+              count(day, static_cast<std::uint16_t>(key_area(key)),
+                    static_cast<std::uint16_t>(key_category(key)), n);
+          });
+  } else {
+    for (size_t row = 1; row < cube.rows(); ++row) {
+      if (cube.status_[row] == kAbsent) continue;
+      const std::int64_t day = cube.created_day_[row];
+      if (day >= oldest && day <= q.date && mask.visible(cube, row))
+        count(day, cube.area_[row], cube.category_[row], 1);
+    }
+  }
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    if ((pairs[k] & 0xFFFF) == 0) continue;  // no category: no level to count under
+    const std::uint16_t area = static_cast<std::uint16_t>(pairs[k] >> 16);
     const std::uint16_t units[2] = {cube.area_street_[area], cube.area_community_[area]};
-    const auto& levels = cube.category_levels_[cube.category_[row]];
+    const auto& levels = cube.category_levels_[pairs[k] & 0xFFFF];
     for (std::uint64_t t = 0; t < 2; ++t) {
       if (units[t] == 0) continue;
       for (std::uint64_t l = 0; l < 2; ++l) {
         if (levels[l] == 0 || (l == 1 && levels[1] == levels[0])) continue;
         auto& v = counts[(t << 33) | (l << 32) | (std::uint64_t{units[t]} << 16) | levels[l]];
         if (v.empty()) v.resize(slots, 0);
-        ++v[slot];
+        for (size_t j = 0; j < slots; ++j) v[j] += by_pair[k * slots + j];
       }
     }
   }
@@ -84,14 +114,26 @@ void overdue_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& 
   const int weeks = q.overdue_weeks;
   const std::int64_t oldest = q.date - 7 * weeks + 1;
   std::unordered_map<std::uint16_t, std::vector<std::int64_t>> counts;
-  for (size_t row = 1; row < cube.rows(); ++row) {
-    if (cube.status_[row] == kAbsent || !(cube.flags_[row] & kOverdue)) continue;
-    const std::int64_t day = cube.deadline_day_[row];
-    const std::uint16_t dept = cube.department_[row];
-    if (dept == 0 || day < oldest || day > q.date || !mask.visible(cube, row)) continue;
+  auto count = [&](std::int64_t day, std::uint16_t dept, std::uint32_t n) {
+    if (dept == 0 || n == 0) return;
     auto& v = counts[dept];
     if (v.empty()) v.resize(weeks, 0);
-    ++v[weeks - 1 - (q.date - day) / 7];  // oldest week first
+    v[weeks - 1 - (q.date - day) / 7] += n;  // oldest week first
+  };
+  if (cube.use_rollups) {
+    for (std::int64_t day = std::max<std::int64_t>(oldest, 0); day <= q.date; ++day)
+      cube.rollups_.overdue_by_deadline.for_each(
+          static_cast<std::uint32_t>(day), [&](std::uint64_t key, std::uint32_t n) {
+            if (mask.visible_codes(key_area(key), key_department(key)))
+              count(day, static_cast<std::uint16_t>(key_department(key)), n);
+          });
+  } else {
+    for (size_t row = 1; row < cube.rows(); ++row) {
+      if (cube.status_[row] == kAbsent || !(cube.flags_[row] & kOverdue)) continue;
+      const std::int64_t day = cube.deadline_day_[row];
+      if (day >= oldest && day <= q.date && mask.visible(cube, row))
+        count(day, cube.department_[row], 1);
+    }
   }
   for (const auto& [dept, v] : counts) {
     const std::int64_t last = v[weeks - 1];
