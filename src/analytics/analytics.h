@@ -9,7 +9,9 @@
 // PUT; without a file the defaults apply (30/35/35, 0.8, 30 days).
 #pragma once
 
+#include <atomic>
 #include <mutex>
+#include <span>
 #include <string>
 
 #include "analytics/cube.h"
@@ -26,11 +28,22 @@ class AnalyticsService {
   // `config_file` may be empty (configuration not persisted).
   AnalyticsService(cases::CaseService& cases, std::string config_file);
 
-  // Subscribes to case changes (once), reads the configuration file and rebuilds the cube from
-  // every stored case. Call before
-  // serving requests: a change committed while this runs could be overwritten by an older row.
-  // Returns the number of cases loaded.
+  // Subscribes to case changes (once), reads the configuration file and fills the cube and the
+  // staff ledger: from the snapshot file when one is set and usable (then only the cases changed
+  // since its watermark are read from the store), else — with the reason logged — from every
+  // stored case. Call before serving requests. Returns the number of cases in the cube.
   Result<std::int64_t> load();
+
+  // The cube snapshot (cube_snapshot.h; ADR 20): its file ("" = none), and how far before the
+  // snapshot's time the start-up catch-up re-reads updated cases (it covers changes committed but
+  // not yet applied when the snapshot was taken, and clock differences between writers).
+  void set_snapshot(std::string path, Timestamp margin = 15 * 60 * 1000);
+  // Writes the snapshot when the cube changed since the last one (or always with `force`); the
+  // cube is copied under its shared lock, then written without holding any lock. Returns false
+  // when there was nothing to write. Safe to call from any thread, one write at a time.
+  Result<bool> save_snapshot(bool force = false);
+  // What the last load did: "snapshot" or "full", and when full, why.
+  std::string last_load() const;
 
   const Cube& cube() const { return cube_; }
   // Per-person facts for the capacity indicators, kept current like the cube.
@@ -47,6 +60,17 @@ class AnalyticsService {
   mutable std::mutex config_mu_;
   RateConfig config_;
   bool subscribed_ = false;
+  // Full rebuild; and loading the snapshot plus the catch-up (an error says why it is unusable).
+  Result<std::int64_t> rebuild(std::span<const cases::Action> events);
+  Result<std::int64_t> load_snapshot(std::span<const cases::Action> events);
+
+  std::string snapshot_path_;
+  Timestamp snapshot_margin_ = 0;
+  std::mutex snapshot_mu_;                 // one snapshot write at a time
+  std::atomic<std::uint64_t> changes_{0};  // case changes applied since start
+  std::uint64_t saved_changes_ = ~0ull;    // changes_ at the last snapshot (~0: never)
+  mutable std::mutex load_mu_;
+  std::string last_load_;
 };
 
 // GET /api/v1/stats/{counts,rates,indicators,league} (staff, scoped) and
