@@ -98,6 +98,13 @@ Result<std::int64_t> AnalyticsService::load_snapshot(std::span<const cases::Acti
   cube_.set_reference(cases_.org_tree(), cases_.catalog());
   auto w = CubeSnapshot::load(snapshot_path_, cube_, staff_);
   if (!w) return fail(w.error());
+  // The cursor is a time of this server's clock: if that clock now reads earlier than when the
+  // file was written (set back, or a test clock), changes made since may sit before the cursor.
+  if (const Timestamp now = cases_.clock().now(); w->written_at > now)
+    return fail(Error::unavailable("统计快照不可用：时钟回拨",
+                                   "cube snapshot unusable: written at " +
+                                       format_rfc3339(w->written_at) + ", after now (" +
+                                       format_rfc3339(now) + "): the clock went back"));
   const double loaded_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   // Counted before the catch-up: every case stored now must be in the cube after it.
@@ -119,9 +126,10 @@ Result<std::int64_t> AnalyticsService::load_snapshot(std::span<const cases::Acti
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info(
-      "analytics: cube loaded from {} in {:.3f} s ({} cases) and caught up with {} cases changed "
-      "since {} in {:.3f} s",
-      snapshot_path_, loaded_s, in_cube, *n, format_rfc3339(w->changed_since), secs - loaded_s);
+      "analytics: cube loaded from {} in {:.3f} s ({} cases; file {:.3f} s, derived structures "
+      "{:.3f} s) and caught up with {} cases changed since {} in {:.3f} s",
+      snapshot_path_, loaded_s, in_cube, w->read_s, w->derive_s, *n,
+      format_rfc3339(w->changed_since), secs - loaded_s);
   {
     std::lock_guard lock(load_mu_);
     last_load_ = "snapshot";

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <bit>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -390,6 +391,7 @@ void CubeSnapshot::rebuild_derived(Cube& cube) {
 
 Result<SnapshotWatermark> CubeSnapshot::load(const std::string& path, Cube& cube,
                                              StaffLedger& staff) {
+  const auto read_start = std::chrono::steady_clock::now();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return fail(snapshot_error(errno == ENOENT
@@ -455,7 +457,11 @@ Result<SnapshotWatermark> CubeSnapshot::load(const std::string& path, Cube& cube
     cube.clear();
     return fail(loaded.error());
   }
+  const auto derive_start = std::chrono::steady_clock::now();
   rebuild_derived(cube);
+  const auto done = std::chrono::steady_clock::now();
+  loaded->read_s = std::chrono::duration<double>(derive_start - read_start).count();
+  loaded->derive_s = std::chrono::duration<double>(done - derive_start).count();
   return *loaded;
 }
 

@@ -40,6 +40,8 @@ struct SnapshotWatermark {
   std::int64_t max_id = 0;
   Timestamp changed_since = 0;
   Timestamp written_at = 0;
+  // How long load() took to read and check the file, and to rebuild the derived structures.
+  double read_s = 0, derive_s = 0;
 };
 
 struct SnapshotStats {

@@ -209,5 +209,20 @@ TEST_F(StatsSnapshotTest, DamagedSnapshotCostsAFullRebuildNotAWrongAnswer) {
   EXPECT_EQ(answers(), expected);
 }
 
+// Last: it leaves cases dated two days ahead in the store.
+TEST_F(StatsSnapshotTest, ASnapshotWrittenByAClockAheadIsNotTrusted) {
+  HttpResponse moved = server_->client().post_json(
+      "/api/v1/test/clock", json::object{{"advance_ms", 2 * 24 * 3600 * 1000}});
+  ASSERT_EQ(moved.status, 200u) << moved;
+  dispatched_appeal("噪音扰民");
+  server_->stop();  // the snapshot's cursor is two days ahead of the next start's clock
+  server_->start();
+  clients().clear();
+  EXPECT_FALSE(loaded_from_snapshot());
+  EXPECT_NE(full_rebuild_reason().find("the clock went back"), std::string::npos)
+      << server_->log_tail();
+  EXPECT_EQ(total(), 465);
+}
+
 }  // namespace
 }  // namespace civicgrid::api_test
