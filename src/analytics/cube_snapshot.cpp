@@ -55,7 +55,8 @@ class Checksum {
 // Appends sections to an in-memory image.
 class Writer {
  public:
-  explicit Writer(size_t reserve) { out_.reserve(reserve); }
+  // `out` is sized (and so its pages touched) before the locks are taken; it grows if needed.
+  explicit Writer(std::string out) : out_(std::move(out)) {}
   template <typename T>
   void value(T v) {
     raw(&v, sizeof v);
@@ -73,14 +74,21 @@ class Writer {
       raw(s.data(), s.size());
     }
   }
-  std::string take() { return std::move(out_); }
+  std::string take() {
+    out_.resize(pos_);
+    return std::move(out_);
+  }
 
  private:
   void raw(const void* p, size_t n) {
-    out_.append(static_cast<const char*>(p), n);
-    out_.append(padded(n) - n, '\0');
+    const size_t total = padded(n);
+    if (pos_ + total > out_.size()) out_.resize(std::max(pos_ + total, out_.size() * 5 / 4));
+    if (n > 0) std::memcpy(out_.data() + pos_, p, n);
+    std::memset(out_.data() + pos_ + n, 0, total - n);
+    pos_ += total;
   }
   std::string out_;
+  size_t pos_ = 0;
 };
 
 }  // namespace
@@ -173,12 +181,20 @@ std::uint64_t CubeSnapshot::layout_signature() {
 
 std::string CubeSnapshot::capture(const Cube& cube, const StaffLedger& staff,
                                   Timestamp changed_since, Timestamp written_at) {
+  // Allocating and touching a gigabyte takes longer than copying into it, and case changes wait
+  // while the locks are held: the buffer is made first, from the sizes of a moment ago.
+  size_t estimate = 0;
+  {
+    auto cube_lock = cube.lock_shared();
+    std::shared_lock staff_lock(staff.mu_);
+    estimate = kHeaderBytes + cube.rows() * (Cube::bytes_per_case() + 8) +
+               staff.facts_.size() * sizeof(StaffLedger::Fact) +
+               staff.cases_.size() * sizeof(StaffLedger::CaseState) + (size_t{1} << 20);
+  }
+  Writer w(std::string(estimate + estimate / 64, '\0'));
   auto cube_lock = cube.lock_shared();
   std::shared_lock staff_lock(staff.mu_);
   const size_t rows = cube.rows();
-  Writer w(kHeaderBytes + rows * (Cube::bytes_per_case() + 8) +
-           staff.facts_.size() * sizeof(StaffLedger::Fact) +
-           staff.cases_.size() * sizeof(StaffLedger::CaseState) + 4096);
   // Header placeholder: filled in once the body's size and checksum are known.
   w.value(std::array<char, kHeaderBytes>{});
   std::int64_t max_id = 0;
@@ -371,13 +387,22 @@ void CubeSnapshot::reset_dictionaries(Cube& cube, StaffLedger& staff) {
 }
 
 // As update() does for a row it has not seen: the 复诉 index (which sets the row's flag and its
-// successor's), the day index, then the rollups.
+// successor's), the day index, then the rollups. Rows go in (created day, id) order, so each
+// joins the end of its 复诉 group and of its day (an id order would insert into the middle of the
+// groups whenever ids do not follow days, as after an import); the result is the same.
 void CubeSnapshot::rebuild_derived(Cube& cube) {
   cube.cases_ = 0;
   cube.min_created_day_ = 0xFFFF;
   cube.max_created_day_ = 0;
-  for (size_t row = 0; row < cube.rows(); ++row) {
-    if (cube.status_[row] == kAbsent) continue;
+  std::vector<std::uint32_t> first(0x10001, 0);
+  for (size_t row = 0; row < cube.rows(); ++row)
+    if (cube.status_[row] != kAbsent) ++first[cube.created_day_[row] + 1];
+  for (size_t d = 1; d < first.size(); ++d) first[d] += first[d - 1];
+  std::vector<std::uint32_t> order(first.back());
+  for (size_t row = 0; row < cube.rows(); ++row)
+    if (cube.status_[row] != kAbsent)
+      order[first[cube.created_day_[row]]++] = static_cast<std::uint32_t>(row);
+  for (const std::uint32_t row : order) {
     ++cube.cases_;
     cube.min_created_day_ = std::min(cube.min_created_day_, cube.created_day_[row]);
     cube.max_created_day_ = std::max(cube.max_created_day_, cube.created_day_[row]);
