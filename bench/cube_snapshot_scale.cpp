@@ -105,7 +105,8 @@ int main(int argc, char** argv) {
   const std::string expected = answers(*cube, to_day);
 
   t = SteadyClock::now();
-  std::string image = analytics::CubeSnapshot::capture(*cube, *staff, 0, clock.now());
+  double locked_s = 0;
+  std::string image = analytics::CubeSnapshot::capture(*cube, *staff, 0, clock.now(), &locked_s);
   const double capture_s = s_since(t);
   t = SteadyClock::now();
   if (auto w = analytics::CubeSnapshot::write_file(file, image); !w) {
@@ -117,6 +118,7 @@ int main(int argc, char** argv) {
                    {"bytes", image.size()},
                    {"bytes_per_case", static_cast<double>(image.size()) / static_cast<double>(n)},
                    {"capture_s", capture_s},
+                   {"locks_held_s", locked_s},
                    {"write_fsync_rename_s", s_since(t)}})
             << std::endl;
   std::string().swap(image);

@@ -160,15 +160,17 @@ Result<bool> AnalyticsService::save_snapshot(bool force) {
   // The watermark is read before the copy: a change applied during or after it is newer.
   const Timestamp now = cases_.clock().now();
   const auto t0 = std::chrono::steady_clock::now();
-  const std::string image = CubeSnapshot::capture(cube_, staff_, now - snapshot_margin_, now);
+  double locked_s = 0;
+  const std::string image =
+      CubeSnapshot::capture(cube_, staff_, now - snapshot_margin_, now, &locked_s);
   const auto t1 = std::chrono::steady_clock::now();
   if (auto r = CubeSnapshot::write_file(snapshot_path_, image); !r) return fail(r.error());
   const auto t2 = std::chrono::steady_clock::now();
   saved_changes_ = changes;
   spdlog::info(
-      "analytics: cube snapshot written to {}: {} bytes, copied in {:.3f} s, written in "
-      "{:.3f} s",
-      snapshot_path_, image.size(), std::chrono::duration<double>(t1 - t0).count(),
+      "analytics: cube snapshot written to {}: {} bytes, copied in {:.3f} s (locks held {:.3f} s), "
+      "written in {:.3f} s",
+      snapshot_path_, image.size(), std::chrono::duration<double>(t1 - t0).count(), locked_s,
       std::chrono::duration<double>(t2 - t1).count());
   return true;
 }

@@ -180,7 +180,7 @@ std::uint64_t CubeSnapshot::layout_signature() {
 }
 
 std::string CubeSnapshot::capture(const Cube& cube, const StaffLedger& staff,
-                                  Timestamp changed_since, Timestamp written_at) {
+                                  Timestamp changed_since, Timestamp written_at, double* locked_s) {
   // Allocating and touching a gigabyte takes longer than copying into it, and case changes wait
   // while the locks are held: the buffer is made first, from the sizes of a moment ago.
   size_t estimate = 0;
@@ -192,6 +192,7 @@ std::string CubeSnapshot::capture(const Cube& cube, const StaffLedger& staff,
                staff.cases_.size() * sizeof(StaffLedger::CaseState) + (size_t{1} << 20);
   }
   Writer w(std::string(estimate + estimate / 64, '\0'));
+  const auto locked_at = std::chrono::steady_clock::now();
   auto cube_lock = cube.lock_shared();
   std::shared_lock staff_lock(staff.mu_);
   const size_t rows = cube.rows();
@@ -229,6 +230,10 @@ std::string CubeSnapshot::capture(const Cube& cube, const StaffLedger& staff,
   w.dictionary(staff.people_);
   w.array(staff.facts_);
   w.array(staff.cases_);
+  cube_lock.unlock();
+  staff_lock.unlock();
+  if (locked_s)
+    *locked_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - locked_at).count();
   std::string image = w.take();
 
   Checksum sum;

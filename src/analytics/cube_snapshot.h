@@ -58,8 +58,9 @@ class CubeSnapshot {
 
   // Serializes the cube and the ledger into memory. `changed_since` is the caller's clock minus
   // its safety margin, read before this call.
+  // `locked_s`, when given, receives the seconds the locks were held.
   static std::string capture(const Cube& cube, const StaffLedger& staff, Timestamp changed_since,
-                             Timestamp written_at);
+                             Timestamp written_at, double* locked_s = nullptr);
   // Writes `image` to `path` atomically: a temporary file beside it, fsync, rename, fsync of the
   // directory. A crash leaves either the old file or the new one.
   static Result<void> write_file(const std::string& path, const std::string& image);
