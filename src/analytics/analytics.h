@@ -1,7 +1,8 @@
 // Statistics of the case workflow (统计分析): the public interface of the analytics module.
 //
-// AnalyticsService keeps the in-memory cube (cube.h) current: rebuild() scans every case once at
-// start-up, and a CaseService change listener updates one row after each committed case change.
+// AnalyticsService keeps the in-memory cube (cube.h) current: load() fills it at start-up from the
+// cube snapshot plus the cases changed since (cube_snapshot.h), or by scanning every case once, and
+// a CaseService change listener updates one row after each committed case change.
 // Queries are answered from the cube only; nothing here reads the cases tables.
 //
 // Configuration (composite weights per unit type, the weight of basically_satisfied, the 复诉
