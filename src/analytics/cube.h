@@ -135,6 +135,9 @@ class Cube {
   size_t memory_bytes() const;
 
  private:
+  // Reads and writes the columns and dictionaries, and rebuilds what derives from them
+  // (cube_snapshot.h).
+  friend class CubeSnapshot;
   void ensure_rows(size_t n);
   std::uint16_t intern_category(const std::string& code);
   std::uint16_t intern_area(const std::string& code);

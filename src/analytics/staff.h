@@ -26,6 +26,8 @@
 
 namespace civicgrid::analytics {
 
+class CubeSnapshot;
+
 enum class Post { kGridWorker, kDispatcher, kHandler };
 std::optional<Post> parse_post(std::string_view s);
 
@@ -77,6 +79,7 @@ class StaffLedger {
                           const identity::DataScope& scope) const;
 
  private:
+  friend class CubeSnapshot;  // stores and restores the ledger (cube_snapshot.h)
   enum Kind : std::uint8_t { kPatrol, kVerify, kDispatch, kHandle };
   enum FactFlag : std::uint8_t { kOnTime = 1, kUndone = 2 };  // undone: returned / reworked
   struct Fact {

@@ -3,7 +3,9 @@
 
 #include <boost/json.hpp>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "app/app.h"
@@ -22,6 +24,9 @@ struct ServeOptions {
   bool demo = false;
   bool test_clock = false;
   int sweep_interval_s = 60;
+  std::string cube_snapshot;  // "" = default (see snapshot_path), "none" = off
+  int cube_snapshot_interval_s = 600;
+  int cube_snapshot_margin_s = 900;
   std::string static_dir;
   std::string log_level = "info";
   std::vector<std::string> trusted_proxies;
@@ -67,19 +72,18 @@ http::CompletionHook make_audit_hook(audit::AuditLog& log) {
   };
 }
 
-// Runs the overdue sweep periodically on its own thread until stopped.
-class OverdueSweeper {
+// Runs `task` every `interval` on its own thread until stopped (the overdue sweep, the cube
+// snapshot).
+class Periodic {
  public:
-  OverdueSweeper(cases::CaseService& cases, std::chrono::seconds interval)
-      : thread_([&cases, interval](std::stop_token stop) {
+  Periodic(std::chrono::seconds interval, std::function<void()> task)
+      : thread_([interval, task = std::move(task)](std::stop_token stop) {
           std::mutex mu;
           std::condition_variable_any cv;
           std::unique_lock lock(mu);
           while (!cv.wait_for(lock, stop, interval, [] { return false; })) {
             if (stop.stop_requested()) break;
-            auto n = cases.sweep_overdue();
-            if (!n) spdlog::warn("overdue sweep failed: {}", n.error().message_en());
-            else if (*n > 0) spdlog::info("overdue sweep: {} cases became overdue", *n);
+            task();
           }
         }) {}
   void stop() {
@@ -91,6 +95,27 @@ class OverdueSweeper {
   std::jthread thread_;
 };
 
+void sweep_overdue(cases::CaseService& cases) {
+  auto n = cases.sweep_overdue();
+  if (!n)
+    spdlog::warn("overdue sweep failed: {}", n.error().message_en());
+  else if (*n > 0)
+    spdlog::info("overdue sweep: {} cases became overdue", *n);
+}
+
+void save_cube_snapshot(analytics::AnalyticsService& analytics, bool force) {
+  if (auto r = analytics.save_snapshot(force); !r)
+    spdlog::warn("analytics: cube snapshot not written: {}", r.error().message_en());
+}
+
+// The cube snapshot's file: --cube-snapshot, else beside the SQLite store; none on PostgreSQL
+// unless asked for (several servers share one database, each with its own cube).
+std::string snapshot_path(const ServeOptions& opt, store::Dialect dialect) {
+  if (opt.cube_snapshot == "none") return "";
+  if (!opt.cube_snapshot.empty()) return opt.cube_snapshot;
+  return dialect == store::Dialect::kSqlite ? opt.store.data_dir + "/cube.snapshot" : "";
+}
+
 void add_test_clock_route(http::Router& router, OffsetClock& clock) {
   router.add({http::Method::kPost, "/api/v1/test/clock", http::Access::public_access(),
               [&clock](http::RequestContext& ctx) -> Result<http::Response> {
@@ -98,10 +123,11 @@ void add_test_clock_route(http::Router& router, OffsetClock& clock) {
                 if (!body) return fail(body.error());
                 const auto* adv = (*body)->if_contains("advance_ms");
                 if (!adv || !adv->is_int64())
-                  return fail(Error::invalid("advance_ms", "advance_ms 应为整数", "advance_ms must be an integer"));
+                  return fail(Error::invalid("advance_ms", "advance_ms 应为整数",
+                                             "advance_ms must be an integer"));
                 clock.advance(adv->get_int64());
-                return http::Response::json({{"now", format_rfc3339(clock.now())},
-                                             {"offset_ms", clock.offset()}});
+                return http::Response::json(
+                    {{"now", format_rfc3339(clock.now())}, {"offset_ms", clock.offset()}});
               }});
 }
 
@@ -115,7 +141,8 @@ int serve(const ServeOptions& opt) {
   OffsetClock clock;
   auto app = App::open(opt.store, clock);
   if (!app) {
-    spdlog::critical("cannot open the store: {} {}", app.error().message_en(), app.error().detail());
+    spdlog::critical("cannot open the store: {} {}", app.error().message_en(),
+                     app.error().detail());
     return 1;
   }
   if (opt.demo) {
@@ -142,17 +169,21 @@ int serve(const ServeOptions& opt) {
     }
     if (*units > 0) spdlog::info("demo district loaded: {} units", *units);
     if (!users->empty()) {
-      std::cout << "\n演示账号（仅显示一次，请妥善保存） / demo accounts (shown once, keep them):\n";
+      std::cout
+          << "\n演示账号（仅显示一次，请妥善保存） / demo accounts (shown once, keep them):\n";
       for (const auto& c : *users)
         std::cout << "  " << c.username << " (" << c.role << "): " << c.password << "\n";
       std::cout << std::endl;
     }
   }
+  const std::string snapshot = snapshot_path(opt, (*app)->db().dialect());
+  (*app)->analytics().set_snapshot(snapshot, opt.cube_snapshot_margin_s * kMillisPerSecond);
   http::Router router;
   http::Metrics metrics;
   (*app)->register_routes(router, metrics);
   if (opt.test_clock) {
-    spdlog::warn("--test-clock: POST /api/v1/test/clock can move this server's time. Never in production.");
+    spdlog::warn(
+        "--test-clock: POST /api/v1/test/clock can move this server's time. Never in production.");
     add_test_clock_route(router, clock);
   }
   http::ServerOptions server_options = opt.server;
@@ -165,11 +196,21 @@ int serve(const ServeOptions& opt) {
     spdlog::critical("{}", port.error().message_en());
     return 1;
   }
-  std::cout << "civicgrid listening on http://" << server_options.listen << ":" << *port << std::endl;
+  std::cout << "civicgrid listening on http://" << server_options.listen << ":" << *port
+            << std::endl;
   spdlog::info("listening on {}:{}", server_options.listen, *port);
-  OverdueSweeper sweeper((*app)->cases(), std::chrono::seconds(opt.sweep_interval_s));
+  auto& cases = (*app)->cases();
+  auto& analytics = (*app)->analytics();
+  Periodic sweeper(std::chrono::seconds(opt.sweep_interval_s), [&cases] { sweep_overdue(cases); });
+  std::optional<Periodic> snapshots;
+  if (!snapshot.empty() && opt.cube_snapshot_interval_s > 0)
+    snapshots.emplace(std::chrono::seconds(opt.cube_snapshot_interval_s),
+                      [&analytics] { save_cube_snapshot(analytics, false); });
   server.run();
   sweeper.stop();
+  if (snapshots) snapshots->stop();
+  // After the last request: the snapshot holds every change this server applied.
+  if (!snapshot.empty()) save_cube_snapshot(analytics, false);
   spdlog::info("stopped accepting; closing the store");
   app->reset();
   spdlog::info("shutdown complete");
@@ -181,7 +222,8 @@ int serve(const ServeOptions& opt) {
 void add_serve_command(CLI::App& cli, int& exit_code) {
   auto opt = std::make_shared<ServeOptions>();
   auto* cmd = cli.add_subcommand("serve", "运行 HTTP 服务 / run the HTTP server");
-  cmd->add_option("--data", opt->store.data_dir, "data directory (SQLite store)")->capture_default_str();
+  cmd->add_option("--data", opt->store.data_dir, "data directory (SQLite store)")
+      ->capture_default_str();
   cmd->add_option("--db", opt->store.db_url, "database URL (overrides --data)");
   cmd->add_option("--db-replica", opt->store.db_replica_url,
                   "PostgreSQL read replica for heavy analytics reads (the statistics cube rebuild)");
@@ -197,12 +239,26 @@ void add_serve_command(CLI::App& cli, int& exit_code) {
   cmd->add_option("--trusted-proxy", opt->trusted_proxies,
                   "reverse proxy (address or CIDR) whose X-Forwarded-For names the client; repeatable");
   cmd->add_option("--static", opt->static_dir, "front-end directory (default: web/dist)");
-  cmd->add_option("--log-level", opt->log_level, "trace, debug, info, warn, error")->capture_default_str();
+  cmd->add_option("--log-level", opt->log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
   cmd->add_option("--sweep-interval", opt->sweep_interval_s, "seconds between overdue sweeps")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
+  cmd->add_option("--cube-snapshot", opt->cube_snapshot,
+                  "statistics cube snapshot file, loaded at start-up and written at shutdown and "
+                  "periodically (default: <data>/cube.snapshot on SQLite, none on PostgreSQL; "
+                  "'none' = off)");
+  cmd->add_option("--cube-snapshot-interval", opt->cube_snapshot_interval_s,
+                  "seconds between background cube snapshots (0 = only at shutdown)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400 * 7));
+  cmd->add_option("--cube-snapshot-margin", opt->cube_snapshot_margin_s,
+                  "seconds before a snapshot's time from which start-up re-reads updated cases")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400 * 30));
   cmd->add_flag("--demo", opt->demo, "load the demo district and demo users (idempotent)");
-  cmd->add_flag("--test-clock", opt->test_clock, "allow tests to move the clock (never in production)");
+  cmd->add_flag("--test-clock", opt->test_clock,
+                "allow tests to move the clock (never in production)");
   cmd->callback([opt, &exit_code] { exit_code = serve(*opt); });
 }
 

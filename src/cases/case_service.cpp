@@ -1,4 +1,7 @@
 // CaseService: construction, configuration snapshots, reads and scope.
+#include <algorithm>
+#include <future>
+
 #include "cases/case_store.h"
 #include "cases/cases.h"
 #include "cases/queries.h"
@@ -8,8 +11,13 @@ namespace civicgrid::cases {
 
 CaseService::CaseService(store::Database& db, const Clock& clock, const WorkCalendar& calendar,
                          identity::IdentityService& identity, audit::AuditLog& audit)
-    : db_(db), clock_(clock), calendar_(calendar), identity_(identity), audit_(audit),
-      catalog_(std::make_shared<Catalog>()), grids_(std::make_shared<GridLocator>()) {}
+    : db_(db),
+      clock_(clock),
+      calendar_(calendar),
+      identity_(identity),
+      audit_(audit),
+      catalog_(std::make_shared<Catalog>()),
+      grids_(std::make_shared<GridLocator>()) {}
 
 Result<void> CaseService::load() {
   refresh_grids();
@@ -33,7 +41,8 @@ Result<void> CaseService::reload_catalog() {
     if (!cats) return fail(cats.error());
     std::vector<Category> categories;
     for (const auto& r : cats->rows)
-      categories.push_back({r.str(0), r.str(1), r.str(2), r.str(3), static_cast<int>(r.i64(4)), r.i64(5) != 0});
+      categories.push_back(
+          {r.str(0), r.str(1), r.str(2), r.str(3), static_cast<int>(r.i64(4)), r.i64(5) != 0});
     auto rules = s.query(queries::kRoutingRules);
     if (!rules) return fail(rules.error());
     std::vector<RoutingRule> routing;
@@ -56,7 +65,8 @@ Result<void> CaseService::reload_catalog() {
       limits.push_back({r.str(0), parse_urgency(r.str(1)).value_or(Urgency::kNormal),
                         static_cast<int>(r.i64(2)), static_cast<int>(r.i64(3)),
                         static_cast<int>(r.i64(4)), static_cast<int>(r.i64(5))});
-    return std::make_shared<const Catalog>(std::move(categories), std::move(routing), std::move(limits));
+    return std::make_shared<const Catalog>(std::move(categories), std::move(routing),
+                                           std::move(limits));
   });
   if (!loaded) return fail(loaded.error());
   std::lock_guard lock(mu_);
@@ -87,7 +97,8 @@ Actor CaseService::actor_for(const Principal& who) const {
   return a;
 }
 
-bool CaseService::visible(const Case& c, const Principal& who, const identity::DataScope& scope) const {
+bool CaseService::visible(const Case& c, const Principal& who,
+                          const identity::DataScope& scope) const {
   if (scope.all) return true;
   if (!c.area.empty() && scope.covers_area(c.area)) return true;
   for (const auto& p : c.participants)
@@ -114,7 +125,8 @@ Result<CasePage> CaseService::list(const CaseFilter& f, const Principal& who) {
   std::vector<std::string> categories;
   if (f.category) {
     if (!cat->category(*f.category))
-      return fail(Error::invalid("category", "分类不存在：" + *f.category, "no such category: " + *f.category));
+      return fail(Error::invalid("category", "分类不存在：" + *f.category,
+                                 "no such category: " + *f.category));
     for (const auto& c : cat->categories())
       for (const Category* p = &c; p; p = p->parent.empty() ? nullptr : cat->category(p->parent))
         if (p->code == *f.category) {
@@ -171,41 +183,87 @@ Result<void> CaseService::notify_external_change(std::int64_t id) const {
   return {};
 }
 
+namespace {
+
+struct ScanPage {
+  std::vector<Case> cases;
+  std::vector<CaseEvent> events;
+};
+
+// Calls `visit` for each case of the page with its events (both in case id order).
+void visit_page(const ScanPage& page, const ChangeListener& visit) {
+  size_t e = 0;
+  for (const Case& c : page.cases) {
+    while (e < page.events.size() && page.events[e].case_id < c.id) ++e;
+    size_t end = e;
+    while (end < page.events.size() && page.events[end].case_id == c.id) ++end;
+    visit(c, std::span<const CaseEvent>(page.events.data() + e, end - e));
+    e = end;
+  }
+}
+
+}  // namespace
+
 Result<std::int64_t> CaseService::scan(std::span<const Action> with_events,
                                        const ChangeListener& visit) {
   constexpr int kPage = 10000;
-  std::int64_t after = 0;
-  std::int64_t seen = 0;
-  for (;;) {
-    struct Page {
-      std::vector<Case> cases;
-      std::vector<CaseEvent> events;
-    };
-    auto page = (scan_db_ ? *scan_db_ : db_).read([&](store::Session& s) -> Result<Page> {
+  store::Database& db = scan_db_ ? *scan_db_ : db_;
+  auto read_page = [&db, with_events](std::int64_t after) {
+    return db.read([&](store::Session& s) -> Result<ScanPage> {
       auto cases = case_store::scan_page(s, after, kPage);
       if (!cases) return fail(cases.error());
-      Page p{std::move(*cases), {}};
+      ScanPage p{std::move(*cases), {}};
       if (p.cases.empty()) return p;
       auto ev = case_store::scan_events(s, p.cases.front().id, p.cases.back().id, with_events);
       if (!ev) return fail(ev.error());
       p.events = std::move(*ev);
       return p;
     });
+  };
+  // The next page is read on another thread while the listeners digest this one: reading (SQLite
+  // or the PostgreSQL wire, and building the rows) and the derived views' updates overlap.
+  std::int64_t seen = 0;
+  auto page = read_page(0);
+  for (;;) {
     if (!page) return fail(page.error());
     if (page->cases.empty()) break;
-    size_t e = 0;
-    for (const Case& c : page->cases) {
-      while (e < page->events.size() && page->events[e].case_id < c.id) ++e;
-      size_t end = e;
-      while (end < page->events.size() && page->events[end].case_id == c.id) ++end;
-      visit(c, std::span<const CaseEvent>(page->events.data() + e, end - e));
-      e = end;
-    }
+    const bool last = static_cast<int>(page->cases.size()) < kPage;
+    std::future<Result<ScanPage>> next;
+    if (!last) next = std::async(std::launch::async, read_page, page->cases.back().id);
+    visit_page(*page, visit);
     seen += static_cast<std::int64_t>(page->cases.size());
-    after = page->cases.back().id;
-    if (static_cast<int>(page->cases.size()) < kPage) break;
+    if (last) break;
+    page = next.get();
   }
   return seen;
+}
+
+Result<std::int64_t> CaseService::scan_changed(std::int64_t after_id, Timestamp updated_since,
+                                               std::span<const Action> with_events,
+                                               const ChangeListener& visit) {
+  // Always the primary: a replica may not have the latest changes yet, and these are few.
+  auto ids = db_.read(
+      [&](store::Session& s) { return case_store::changed_case_ids(s, after_id, updated_since); });
+  if (!ids) return fail(ids.error());
+  // Chunks small enough for every engine's limit on bound parameters.
+  constexpr size_t kChunk = 500;
+  for (size_t i = 0; i < ids->size(); i += kChunk) {
+    const std::span<const std::int64_t> chunk(ids->data() + i, std::min(kChunk, ids->size() - i));
+    auto page = db_.read([&](store::Session& s) -> Result<ScanPage> {
+      auto cases = case_store::scan_cases(s, chunk);
+      if (!cases) return fail(cases.error());
+      auto ev = case_store::scan_events_of(s, chunk, with_events);
+      if (!ev) return fail(ev.error());
+      return ScanPage{std::move(*cases), std::move(*ev)};
+    });
+    if (!page) return fail(page.error());
+    visit_page(*page, visit);
+  }
+  return static_cast<std::int64_t>(ids->size());
+}
+
+Result<std::int64_t> CaseService::count() {
+  return db_.read([](store::Session& s) { return case_store::count_cases(s); });
 }
 
 }  // namespace civicgrid::cases

@@ -1,5 +1,7 @@
 #include "cases/case_store.h"
 
+#include <algorithm>
+
 #include "cases/queries.h"
 
 namespace civicgrid::cases::case_store {
@@ -366,6 +368,50 @@ Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s,
   return out;
 }
 
+namespace {
+
+// Attaches the participants of `out` (in id order) from rows (case_id, unit, role, ...) in the same
+// order.
+void attach_participants(std::vector<Case>& out, const store::QueryResult& parts) {
+  size_t i = 0;
+  for (const auto& r : parts.rows) {
+    const std::int64_t id = r.i64(0);
+    while (i < out.size() && out[i].id < id) ++i;
+    if (i == out.size()) break;
+    if (out[i].id == id)
+      out[i].participants.push_back(
+          {r.str(1), r.str(2), r.i64(3), r.i64(4), r.i64(5), r.i64(6) != 0});
+  }
+}
+
+CaseEvent lean_event_from_row(const store::Row& r) {
+  CaseEvent e;
+  e.case_id = r.i64(0);
+  e.at = r.i64(1);
+  e.action = parse_action(r.str(2)).value_or(Action::kSubmit);
+  e.actor = r.str(3);
+  e.data = r.str(4);
+  return e;
+}
+
+Result<std::vector<CaseEvent>> lean_events(store::Session& s, const std::string& sql,
+                                           std::span<const store::Value> params) {
+  auto rows = s.query(sql, params);
+  if (!rows) return fail(rows.error());
+  std::vector<CaseEvent> out;
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) out.push_back(lean_event_from_row(r));
+  return out;
+}
+
+std::vector<std::string> action_names(std::span<const Action> actions) {
+  std::vector<std::string> names;
+  for (Action a : actions) names.emplace_back(name(a));
+  return names;
+}
+
+}  // namespace
+
 Result<std::vector<Case>> scan_page(store::Session& s, std::int64_t after_id, int limit) {
   const std::string sql = std::string("SELECT ") + queries::kCaseColumnsLean +
                           " FROM cases WHERE id > $1 ORDER BY id LIMIT $2";
@@ -377,34 +423,70 @@ Result<std::vector<Case>> scan_page(store::Session& s, std::int64_t after_id, in
   if (out.empty()) return out;
   auto parts = s.query(queries::kParticipantsInRange, {out.front().id, out.back().id});
   if (!parts) return fail(parts.error());
-  size_t i = 0;
-  for (const auto& r : parts->rows) {
-    const std::int64_t id = r.i64(0);
-    while (i < out.size() && out[i].id < id) ++i;
-    if (i == out.size()) break;
-    if (out[i].id == id)
-      out[i].participants.push_back(
-          {r.str(1), r.str(2), r.i64(3), r.i64(4), r.i64(5), r.i64(6) != 0});
-  }
+  attach_participants(out, *parts);
+  return out;
+}
+
+Result<std::vector<Case>> scan_cases(store::Session& s, std::span<const std::int64_t> ids) {
+  std::vector<Case> out;
+  if (ids.empty()) return out;
+  SqlParams p;
+  const std::string in = p.in_list("id", ids);
+  auto rows = s.query(std::string("SELECT ") + queries::kCaseColumnsLean + " FROM cases WHERE " +
+                          in + " ORDER BY id",
+                      p.span());
+  if (!rows) return fail(rows.error());
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) out.push_back(from_row(r));
+  SqlParams pp;
+  const std::string pin = pp.in_list("case_id", ids);
+  auto parts =
+      s.query(queries::kParticipantsOfCasesWhere + pin + " ORDER BY case_id, seq", pp.span());
+  if (!parts) return fail(parts.error());
+  attach_participants(out, *parts);
   return out;
 }
 
 Result<std::vector<CaseEvent>> scan_events(store::Session& s, std::int64_t first_id,
                                            std::int64_t last_id, std::span<const Action> actions) {
-  std::vector<CaseEvent> out;
-  if (actions.empty()) return out;
+  if (actions.empty()) return std::vector<CaseEvent>{};
   SqlParams p;
-  std::vector<std::string> names;
-  for (Action a : actions) names.emplace_back(name(a));
-  std::string sql = std::string("SELECT ") + queries::kEventColumns +
+  std::string sql = std::string("SELECT ") + queries::kEventColumnsLean +
                     " FROM case_events WHERE case_id >= " + p.add(first_id) +
-                    " AND case_id <= " + p.add(last_id) + " AND " + p.in_list("action", names) +
-                    " ORDER BY case_id, id";
-  auto rows = s.query(sql, p.span());
+                    " AND case_id <= " + p.add(last_id) + " AND " +
+                    p.in_list("action", action_names(actions)) + " ORDER BY case_id, id";
+  return lean_events(s, sql, p.span());
+}
+
+Result<std::vector<CaseEvent>> scan_events_of(store::Session& s,
+                                              std::span<const std::int64_t> ids,
+                                              std::span<const Action> actions) {
+  if (actions.empty() || ids.empty()) return std::vector<CaseEvent>{};
+  SqlParams p;
+  std::string sql = std::string("SELECT ") + queries::kEventColumnsLean +
+                    " FROM case_events WHERE " + p.in_list("case_id", ids) + " AND " +
+                    p.in_list("action", action_names(actions)) + " ORDER BY case_id, id";
+  return lean_events(s, sql, p.span());
+}
+
+Result<std::vector<std::int64_t>> changed_case_ids(store::Session& s, std::int64_t after_id,
+                                                   Timestamp updated_since) {
+  std::vector<std::int64_t> ids;
+  for (auto [sql, key] : {std::pair{queries::kCaseIdsAfter, after_id},
+                          std::pair{queries::kCaseIdsUpdatedSince, updated_since}}) {
+    auto rows = s.query(sql, {key});
+    if (!rows) return fail(rows.error());
+    for (const auto& r : rows->rows) ids.push_back(r.i64(0));
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+Result<std::int64_t> count_cases(store::Session& s) {
+  auto rows = s.query(queries::kCountCases);
   if (!rows) return fail(rows.error());
-  out.reserve(rows->rows.size());
-  for (const auto& r : rows->rows) out.push_back(event_from_row(r));
-  return out;
+  return rows->rows.empty() ? 0 : rows->rows[0].i64(0);
 }
 
 }  // namespace civicgrid::cases::case_store

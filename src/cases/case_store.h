@@ -50,10 +50,20 @@ Result<std::vector<PublicCaseEvent>> list_public_events(store::Session& s,
 
 // Cases with id > after_id in id order (at most `limit`), with their participants but without free
 // texts and personal data (kCaseColumnsLean: result is "-" when the case has one); and the events
-// of those cases whose action is one of `actions`, by case id then event id.
+// of those cases whose action is one of `actions`, by case id then event id, lean
+// (kEventColumnsLean: case id, time, action, actor, and the body of accept and verify only).
 Result<std::vector<Case>> scan_page(store::Session& s, std::int64_t after_id, int limit);
 Result<std::vector<CaseEvent>> scan_events(store::Session& s, std::int64_t first_id,
                                            std::int64_t last_id, std::span<const Action> actions);
+// The same for the cases with the given ids (ascending): lean cases and their events.
+Result<std::vector<Case>> scan_cases(store::Session& s, std::span<const std::int64_t> ids);
+Result<std::vector<CaseEvent>> scan_events_of(store::Session& s,
+                                              std::span<const std::int64_t> ids,
+                                              std::span<const Action> actions);
+// Ids of the cases with an id above `after_id` or updated at or after `updated_since`, ascending.
+Result<std::vector<std::int64_t>> changed_case_ids(store::Session& s, std::int64_t after_id,
+                                                   Timestamp updated_since);
+Result<std::int64_t> count_cases(store::Session& s);
 
 Result<std::vector<std::int64_t>> due_for_overdue(store::Session& s, Timestamp now);
 

@@ -198,7 +198,17 @@ class CaseService {
   // (none when empty), read in pages of read snapshots; for rebuilding derived in-memory views.
   // Free texts and personal data are not loaded (title, description, address, contact, reply,
   // extension reason and evaluation comment are empty; result is "-" when the case has one).
+  // Events carry only case id, time, action, actor, and the body (data) of accept and verify.
   Result<std::int64_t> scan(std::span<const Action> with_events, const ChangeListener& visit);
+  // The same for the cases a snapshot of a derived view may have missed: those with an id above
+  // `after_id` or updated at or after `updated_since` (each with all its events in
+  // `with_events`, so a view that keeps the newest version of a case may see one twice). Reads
+  // the primary store even with a scan source set. Returns how many cases it visited.
+  Result<std::int64_t> scan_changed(std::int64_t after_id, Timestamp updated_since,
+                                    std::span<const Action> with_events,
+                                    const ChangeListener& visit);
+  // How many cases the store holds (primary).
+  Result<std::int64_t> count();
   // Where scan() reads: a read replica (it must outlive this service), or nullptr for the store.
   void set_scan_source(store::Database* replica) { scan_db_ = replica; }
 

@@ -10,14 +10,27 @@ inline constexpr const char* kCaseColumns =
     "returns, extension_days_pending, extension_reason, result, reply, merged_into, eval_resolved, "
     "eval_satisfaction, eval_comment, evaluated_at, version";
 
-// kCaseColumns without free texts and personal data, for scans that rebuild derived views: those
-// columns read as '' except result, which reads as '-' when the case has one.
+// kCaseColumns without free texts, personal data and identifiers other than the id, for scans that
+// rebuild derived views: those columns read as '' (location as NULL) except result, which reads as
+// '-' when the case has one. Every column read costs: a rebuild reads millions of rows.
 inline constexpr const char* kCaseColumnsLean =
-    "id, tracking_code, COALESCE(external_id, ''), type, channel, urgency, '', '', "
-    "category, lat, lon, '', area, grid, '', '', anonymous, submitted_by, "
+    "id, '', '', type, channel, urgency, '', '', "
+    "category, NULL, NULL, '', area, grid, '', '', anonymous, '', "
     "status, lead, created_at, updated_at, deadline_at, closed_at, overdue, supervisions, reworks, "
     "returns, extension_days_pending, '', CASE WHEN result = '' THEN '' ELSE '-' END, '', "
     "merged_into, eval_resolved, eval_satisfaction, '', evaluated_at, version";
+// Events for scans: case, time, action, actor, and the body only of the actions whose body carries
+// a workflow fact (accept: contacted; verify: ok) — the bodies are most of an event's bytes.
+inline constexpr const char* kEventColumnsLean =
+    "case_id, at, action, actor, CASE WHEN action IN ('accept', 'verify') THEN data ELSE '' END";
+// Cases a snapshot of a derived view may have missed: created after it, or updated since a time.
+inline constexpr const char* kCaseIdsAfter = "SELECT id FROM cases WHERE id > $1 ORDER BY id";
+inline constexpr const char* kCaseIdsUpdatedSince =
+    "SELECT id FROM cases WHERE updated_at >= $1 ORDER BY id";
+// Completed with an IN list of case ids and " ORDER BY case_id, seq".
+inline constexpr const char* kParticipantsOfCasesWhere =
+    "SELECT case_id, unit, role, assigned_at, due_at, accepted_at, active FROM case_participants "
+    "WHERE ";
 
 inline constexpr const char* kInsertCase =
     "INSERT INTO cases (tracking_code, external_id, type, channel, urgency, title, description, "

@@ -1,0 +1,155 @@
+// Helper of bench/cube_snapshot_bench.sh at city scale: the cube and the staff ledger filled in
+// memory by the synthetic district (src/demo; M distinct cases cycled with new ids up to N, as
+// bench/analytics_scale does), then the snapshot written (capture + write_file) and loaded into a
+// fresh cube and ledger — with the file's pages dropped from the page cache first, so the load
+// reads the disk — and a few answers compared between the two.
+// Output: one JSON object per line on stdout.
+//
+// Usage: cube_snapshot_scale --cases N [--distinct M] [--file PATH] [--data DIR]
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "analytics/cube_snapshot.h"
+#include "analytics/query.h"
+#include "app/app.h"
+#include "app/demo_district.h"
+#include "demo/synthetic.h"
+
+namespace json = boost::json;
+using namespace civicgrid;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+double s_since(SteadyClock::time_point t) {
+  return std::chrono::duration<double>(SteadyClock::now() - t).count();
+}
+
+// Counts by category and month, and rates and indicators by street: enough to see that the
+// loaded cube is the same cube.
+std::string answers(const analytics::Cube& cube, std::int64_t today) {
+  identity::DataScope all;
+  all.all = true;
+  analytics::CountQuery q{{analytics::Dim::kCategory, analytics::Dim::kMonth}, 1, {}, {}, {}, 0};
+  const auto units = analytics::unit_counts(cube, analytics::UnitBy::kStreet, {}, all,
+                                            analytics::RateConfig{}, today);
+  return json::serialize(analytics::run_counts(cube, q, all)) +
+         json::serialize(
+             analytics::rates_json(units, analytics::UnitBy::kStreet, analytics::RateConfig{})) +
+         json::serialize(analytics::indicators_json(units));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::int64_t n = 1000000, distinct = 1000000;
+  std::string file = "/tmp/cube-snapshot-scale/cube.snapshot", data = "/tmp/cube-snapshot-scale";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--cases")) n = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--distinct")) distinct = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--file")) file = argv[i + 1];
+    if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
+  }
+  std::filesystem::create_directories(std::filesystem::path(file).parent_path());
+  SystemClock clock;
+  auto app = app::App::open({.data_dir = data}, clock);
+  if (!app) {
+    std::cerr << "cannot open " << data << ": " << app.error().message_en() << "\n";
+    return 1;
+  }
+  const std::string dir = app::find_shipped_dir("data/demo");
+  if (!app::load_demo_units(**app, dir) || !app::load_demo_catalog(**app, dir)) return 1;
+  auto tree = (*app)->identity().org_tree();
+  auto catalog = (*app)->cases().catalog();
+  auto messages = demo::load_messages(dir + "/messages.csv");
+  if (!messages) return 1;
+  const std::int64_t to_day = *parse_iso_date("2026-10-01");
+  demo::SyntheticDistrict district(tree, catalog, (*app)->calendar(), std::move(*messages),
+                                   {std::min(distinct, n), 1, to_day - 1096, to_day});
+
+  auto cube = std::make_unique<analytics::Cube>((*app)->calendar());
+  auto staff = std::make_unique<analytics::StaffLedger>((*app)->calendar());
+  cube->set_reference(tree, catalog);
+  auto t = SteadyClock::now();
+  std::vector<std::pair<cases::Case, std::vector<cases::CaseEvent>>> kept;
+  cases::Case c;
+  std::vector<cases::CaseEvent> events;
+  std::int64_t id = 1;
+  for (; id <= n && district.next(c, events); ++id) {
+    c.id = id;
+    c.version = 1;
+    cube->update(c, events);
+    staff->update(c, events);
+    if (distinct < n) kept.emplace_back(c, events);
+  }
+  for (size_t i = 0; id <= n && !kept.empty(); ++id, i = (i + 1) % kept.size()) {
+    kept[i].first.id = id;
+    for (auto& e : kept[i].second) e.case_id = id;
+    cube->update(kept[i].first, kept[i].second);
+    staff->update(kept[i].first, kept[i].second);
+  }
+  kept.clear();
+  kept.shrink_to_fit();
+  std::cout << json::serialize(json::object{{"what", "fill"},
+                                            {"cases", cube->cases()},
+                                            {"staff_facts", staff->facts()},
+                                            {"seconds", s_since(t)}})
+            << std::endl;
+  const std::string expected = answers(*cube, to_day);
+
+  t = SteadyClock::now();
+  double locked_s = 0;
+  std::string image = analytics::CubeSnapshot::capture(*cube, *staff, 0, clock.now(), &locked_s);
+  const double capture_s = s_since(t);
+  t = SteadyClock::now();
+  if (auto w = analytics::CubeSnapshot::write_file(file, image); !w) {
+    std::cerr << w.error().message_en() << "\n";
+    return 1;
+  }
+  std::cout << json::serialize(json::object{
+                   {"what", "write"},
+                   {"bytes", image.size()},
+                   {"bytes_per_case", static_cast<double>(image.size()) / static_cast<double>(n)},
+                   {"capture_s", capture_s},
+                   {"locks_held_s", locked_s},
+                   {"write_fsync_rename_s", s_since(t)}})
+            << std::endl;
+  std::string().swap(image);
+  cube.reset();
+  staff.reset();
+
+  for (const bool cold : {true, false}) {
+    if (cold) {  // only this file's pages leave the page cache
+      const int fd = ::open(file.c_str(), O_RDONLY);
+      ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+      ::close(fd);
+    }
+    analytics::Cube loaded((*app)->calendar());
+    analytics::StaffLedger loaded_staff((*app)->calendar());
+    loaded.set_reference(tree, catalog);
+    t = SteadyClock::now();
+    auto w = analytics::CubeSnapshot::load(file, loaded, loaded_staff);
+    const double load_s = s_since(t);
+    if (!w) {
+      std::cerr << w.error().message_en() << "\n";
+      return 1;
+    }
+    std::cout << json::serialize(
+                     json::object{{"what", cold ? "load_cold" : "load_warm"},
+                                  {"cases", loaded.cases()},
+                                  {"staff_facts", loaded_staff.facts()},
+                                  {"load_s", load_s},
+                                  {"read_s", w->read_s},
+                                  {"derive_s", w->derive_s},
+                                  {"same_answers", answers(loaded, to_day) == expected}})
+              << std::endl;
+  }
+  return 0;
+}
