@@ -10,8 +10,8 @@
 // reloaded when another server changed it; without one the defaults apply (30/35/35, 0.8, 30 days).
 #pragma once
 
-#include <memory>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
