@@ -195,12 +195,14 @@ TEST_F(StatsSnapshotTest, DamagedSnapshotCostsAFullRebuildNotAWrongAnswer) {
     clients().clear();
     EXPECT_FALSE(loaded_from_snapshot()) << damage;
     const std::string reason = full_rebuild_reason();
-    EXPECT_NE(reason.find(damage == "flip"       ? "checksum"
-                          : damage == "truncate" ? "truncated"
-                                                 : "not a cube snapshot"),
-              std::string::npos)
-        << damage << ": " << reason << "\n"
-        << server_->log_tail();
+    // A flipped byte is caught by the checksum, unless it lands in a length field, which the
+    // reader refuses first as running past the end of the file; either way nothing is used.
+    const bool named = damage == "flip" ? reason.find("checksum") != std::string::npos ||
+                                              reason.find("truncated") != std::string::npos
+                       : damage == "truncate"
+                           ? reason.find("truncated") != std::string::npos
+                           : reason.find("not a cube snapshot") != std::string::npos;
+    EXPECT_TRUE(named) << damage << ": " << reason << "\n" << server_->log_tail();
     EXPECT_EQ(answers(), expected) << damage;
   }
   // And the next start uses the snapshot written at the last shutdown again.
