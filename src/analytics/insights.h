@@ -84,6 +84,7 @@ struct RecurringQuery {
   int months = 6;          // N months ending with today's month
   int min_months = 3;      // recurring: cases in at least this many of them
   PlaceLevel level = PlaceLevel::kGrid;
+  size_t top = 0;  // only the first `top` of the order below; 0: all
 };
 
 struct Recurring {

@@ -225,9 +225,13 @@ Result<Response> hotspots(AnalyticsService& svc, RequestContext& ctx) {
 }
 
 Result<Response> recurring(AnalyticsService& svc, RequestContext& ctx) {
-  Params p(ctx, {"months", "min_months", "level"});
+  Params p(ctx, {"months", "min_months", "level", "top"});
   if (p.error()) return fail(*p.error());
   RecurringQuery q;
+  // The cockpit shows a handful; the whole list at city scale is tens of thousands of rows.
+  auto top = p.integer("top", 1, 10000);
+  if (!top) return fail(top.error());
+  q.top = static_cast<size_t>(top->value_or(0));
   auto months = p.integer("months", 2, 36);
   if (!months) return fail(months.error());
   q.months = static_cast<int>(months->value_or(6));

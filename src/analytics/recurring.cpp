@@ -82,10 +82,17 @@ std::vector<Recurring> find_recurring(const Cube& cube, const RecurringQuery& q,
     r.category = cube.categories_.code(static_cast<std::uint16_t>(key & 0xFFFF));
     out.push_back(std::move(r));
   }
-  std::sort(out.begin(), out.end(), [](const Recurring& a, const Recurring& b) {
+  const auto before = [](const Recurring& a, const Recurring& b) {
     return std::tie(b.months_with_cases, b.longest_run, b.total, a.place, a.category) <
            std::tie(a.months_with_cases, a.longest_run, a.total, b.place, b.category);
-  });
+  };
+  if (q.top > 0 && q.top < out.size()) {
+    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(q.top), out.end(),
+                      before);
+    out.resize(q.top);
+  } else {
+    std::sort(out.begin(), out.end(), before);
+  }
   return out;
 }
 

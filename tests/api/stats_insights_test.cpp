@@ -277,6 +277,14 @@ TEST_F(StatsInsightsTest, RecurringProblemsAndTopicsAndTraining) {
     EXPECT_EQ(v.at("proposal").at("type").as_string(), "proactive");
   }
   EXPECT_EQ(got, expected);
+  // `top` keeps the head of the same order, on the widest window (most rows).
+  const std::string wide = "/api/v1/stats/recurring?months=36&min_months=2&level=community";
+  const json::array all = get("in_admin", wide).at("rows").as_array();
+  ASSERT_GE(all.size(), 2u);
+  const json::array head = get("in_admin", wide + "&top=1").at("rows").as_array();
+  ASSERT_EQ(head.size(), 1u);
+  EXPECT_EQ(head[0], all[0]);
+  EXPECT_EQ(get("in_admin", wide + "&top=10000").at("rows").as_array(), all);
 
   // Training needs in Q1 2024: returns and rework per leaf category.
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> rr;
@@ -409,6 +417,7 @@ TEST_F(StatsInsightsTest, BadParametersAre422AndResidentsAre403) {
       {"/api/v1/stats/hotspots?category=C01&level=street", "level"},
       {"/api/v1/stats/recurring?months=1", "months"},
       {"/api/v1/stats/recurring?months=3&min_months=4", "min_months"},
+      {"/api/v1/stats/recurring?top=0", "top"},
       {"/api/v1/stats/monthly-topics?year=abc", "year"},
       {"/api/v1/stats/capacity", "post"},
       {"/api/v1/stats/capacity?post=boss", "post"},
