@@ -100,6 +100,25 @@ ClusterSync::~ClusterSync() {
 }
 
 void ClusterSync::apply(const std::string& payload) {
+  {
+    std::lock_guard lock(mu_);
+    if (!applying_) {
+      deferred_.push_back(payload);
+      return;
+    }
+  }
+  apply_now(payload);
+}
+
+void ClusterSync::start_applying() {
+  // Under the lock, so that a payload arriving now waits and keeps its order.
+  std::lock_guard lock(mu_);
+  for (const std::string& payload : deferred_) apply_now(payload);
+  deferred_.clear();
+  applying_ = true;
+}
+
+void ClusterSync::apply_now(const std::string& payload) {
   auto warn = [&](const Error& e) {
     spdlog::warn("cluster sync: applying '{}' failed: {}", payload, e.message_en());
   };

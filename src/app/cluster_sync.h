@@ -18,7 +18,9 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "store/migration.h"
 #include "store/postgres/pg_listener.h"
@@ -37,11 +39,23 @@ class ClusterSync {
   ClusterSync(App& app, const std::string& url);
   ~ClusterSync();
 
-  // Applies one notification payload (see above). Public for tests.
+  // Applies one notification payload (see above), or keeps it for start_applying(). Public for
+  // tests.
   void apply(const std::string& payload);
 
+  // The views are built and their change listeners registered: applies what arrived meanwhile
+  // and, from now on, each payload as it arrives. Until then payloads are kept, since applying one
+  // would run the case change listeners while the start-up registers them (and the relay of this
+  // or another server may announce changes left pending by a server that died).
+  void start_applying();
+
  private:
+  void apply_now(const std::string& payload);
+
   App& app_;
+  std::mutex mu_;
+  bool applying_ = false;              // guarded by mu_
+  std::vector<std::string> deferred_;  // guarded by mu_
   std::unique_ptr<store::postgres::PgListener> listener_;
   std::unique_ptr<CaseChangeRelay> relay_;
 };
