@@ -5,7 +5,10 @@
 # Counts the stored cases to confirm every 201 was a committed row, and the audit entries chained
 # and still pending. While wrk runs it samples what the server's backends wait on
 # (pg_stat_activity, every 0.2 s from the third second), the profile that shows what serialises
-# writers. Usage: bench/pg_intake_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
+# writers. After the server has stopped it counts the case changes left unrelayed
+# (case_changes_pending, cluster migration 3; "n/a" for a build before it), which its last drain
+# should leave at zero. Prints the load average before and after, since the machine may be shared.
+# Usage: bench/pg_intake_bench.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]
 set -euo pipefail
 build=${1:-build}
 seconds=${2:-15}
@@ -23,7 +26,7 @@ url=${admin%/postgres}/bench
   --threads "${THREADS:-64}" > "$dir/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-echo "intake on PostgreSQL: $seconds s, $connections connections"
+echo "intake on PostgreSQL: $seconds s, $connections connections; load before:$(uptime | sed 's/.*load average://')"
 wrk -t2 -c"$connections" -d"${seconds}s" -s "$root/bench/intake.lua" "http://127.0.0.1:$port" > "$dir/wrk.txt" &
 wrk_pid=$!
 sleep 2
@@ -37,7 +40,9 @@ cat "$dir/wrk.txt"
 echo "active backends by wait event (samples):"
 cat "$dir/waits.txt"
 curl -s "http://127.0.0.1:$port/metrics" | grep -E "civicgrid_db_write_(transactions|retries)" || true
+echo "load after:$(uptime | sed 's/.*load average://')"
 kill -TERM $pid; wait $pid || true
 psql -X -A -t "$url" -c "SELECT 'xact_commit=' || xact_commit || ' xact_rollback=' || xact_rollback FROM pg_stat_database WHERE datname = 'bench'" || true
 echo "cases stored: $(psql -X -A -t "$url" -c 'SELECT count(*) FROM cases')"
 echo "audit entries chained: $(psql -X -A -t "$url" -c 'SELECT count(*) FROM audit_log'), pending: $(psql -X -A -t "$url" -c 'SELECT count(*) FROM audit_pending')"
+echo "case changes pending: $(psql -X -A -t "$url" -c 'SELECT count(*) FROM case_changes_pending' 2>/dev/null || echo n/a)"

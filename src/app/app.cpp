@@ -167,6 +167,7 @@ void App::register_routes(http::Router& router, http::Metrics& metrics) {
   cases_->set_similar_cases(similar_.get());
   metrics.add_gauge("civicgrid_similar_cases_indexed", "Open cases in the similar-cases index.",
                     [this] { return static_cast<double>(similar_->index().size()); });
+  if (sync_) sync_->start_applying();  // the views and their change listeners are in place
 }
 
 }  // namespace civicgrid::app

@@ -3,10 +3,13 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <chrono>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "app/app.h"
+#include "app/case_change_relay.h"
 
 namespace civicgrid::app {
 
@@ -15,7 +18,9 @@ namespace {
 const store::Migration kSqlite[] = {{"cluster", 0, "", ""}};
 
 // Statement-level triggers for configuration tables (one notification per transaction, as
-// identical payloads of one transaction are folded), row-level for cases.
+// identical payloads of one transaction are folded), row-level for cases. Version 3 replaces the
+// NOTIFY of the cases trigger by a row in case_changes_pending, which the relay of a server
+// notifies (case_change_relay.h): a NOTIFY in every intake made intakes commit one at a time.
 const store::Migration kPostgres[] = {{"cluster", 1, "change_notifications", R"__sql__(
 CREATE FUNCTION civicgrid_notify_case() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -43,7 +48,26 @@ CREATE TRIGGER open311_attributes_notify AFTER INSERT OR UPDATE OR DELETE ON ope
                                       {"cluster", 2, "analytics_config_notifications", R"__sql__(
 CREATE TRIGGER analytics_config_notify AFTER INSERT OR UPDATE OR DELETE ON analytics_config
   FOR EACH STATEMENT EXECUTE FUNCTION civicgrid_notify_table('analytics_config');
+)__sql__"},
+                                      {"cluster", 3, "case_changes_pending", R"__sql__(
+CREATE TABLE case_changes_pending (
+  id BIGSERIAL PRIMARY KEY,
+  case_id BIGINT NOT NULL
+);
+CREATE FUNCTION civicgrid_queue_case_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO case_changes_pending (case_id) VALUES (NEW.id);
+  RETURN NULL;
+END $fn$;
+DROP TRIGGER cases_notify ON cases;
+DROP FUNCTION civicgrid_notify_case();
+CREATE TRIGGER cases_change_pending AFTER INSERT OR UPDATE ON cases
+  FOR EACH ROW EXECUTE FUNCTION civicgrid_queue_case_change();
 )__sql__"}};
+
+// How often a server's relay looks for pending case changes: the delay, at most, before another
+// server's views show a case changed here.
+constexpr std::chrono::milliseconds kRelayInterval{50};
 
 // `url` with application_name `civicgrid-listener-<pid>`, so that an operator (and the reconnect
 // test) can find the listening backend of each server in pg_stat_activity. Accepts both libpq
@@ -67,16 +91,45 @@ ClusterSync::ClusterSync(App& app, const std::string& url) : app_(app) {
       with_application_name(url), "civicgrid_changes", [this](const std::string& p) { apply(p); });
   if (!listener_->wait_listening(10000))
     spdlog::warn("cluster sync: not listening yet; retrying in the background");
+  relay_ = std::make_unique<CaseChangeRelay>(app_.db(), kRelayInterval);
 }
 
 ClusterSync::~ClusterSync() {
+  relay_.reset();  // its last drain announces this server's final changes to the others
   listener_.reset();
 }
 
 void ClusterSync::apply(const std::string& payload) {
+  {
+    std::lock_guard lock(mu_);
+    if (!applying_) {
+      deferred_.push_back(payload);
+      return;
+    }
+  }
+  apply_now(payload);
+}
+
+void ClusterSync::start_applying() {
+  // Under the lock, so that a payload arriving now waits and keeps its order.
+  std::lock_guard lock(mu_);
+  for (const std::string& payload : deferred_) apply_now(payload);
+  deferred_.clear();
+  applying_ = true;
+}
+
+void ClusterSync::apply_now(const std::string& payload) {
   auto warn = [&](const Error& e) {
     spdlog::warn("cluster sync: applying '{}' failed: {}", payload, e.message_en());
   };
+  if (payload.starts_with(kCasesPrefix)) {
+    const std::vector<std::int64_t> ids = parse_case_payload(payload);
+    if (ids.empty()) spdlog::warn("cluster sync: malformed payload '{}'", payload);
+    for (std::int64_t id : ids)
+      if (auto r = app_.cases().notify_external_change(id); !r) warn(r.error());
+    return;
+  }
+  // The form sent by the trigger before version 3, while servers of both versions run.
   if (payload.starts_with("case:")) {
     std::int64_t id = 0;
     const char* first = payload.data() + 5;

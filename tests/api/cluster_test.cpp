@@ -2,14 +2,15 @@
 // two dispatchers acting on one case at once through different processes — exactly one wins and
 // the timeline holds one event; each process's in-memory state (the statistics cube, the org
 // tree, the analytics configuration) follows the other's changes, also across a lost LISTEN
-// connection; failed logins through both count together. Needs PostgreSQL: on the SQLite run it
-// is skipped, since a SQLite store belongs to one process.
+// connection, and after a burst of intakes; failed logins through both count together. Needs
+// PostgreSQL: on the SQLite run it is skipped, since a SQLite store belongs to one process.
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <atomic>
 #include <boost/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "support/test_server.h"
 
@@ -131,6 +132,41 @@ TEST_F(ClusterTest, EachProcessCubeFollowsTheOthersChanges) {
   }
   EXPECT_EQ(now_a, before_a + 3);
   EXPECT_EQ(now_b, before_b + 3);
+}
+
+TEST_F(ClusterTest, ABurstOfIntakesThroughOneAllReachTheOthersCube) {
+  constexpr int kBurst = 200;
+  const std::int64_t before_b = total(*b_);
+  std::atomic<int> ready{0}, created{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kBurst; ++i) {
+    clients.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kBurst) std::this_thread::yield();
+      try {
+        submit(*a_, "集中受理 " + std::to_string(i));
+        ++created;
+      } catch (const HarnessError&) {
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(created.load(), kBurst);
+  // The cases reach B through the relays' batched notifications.
+  std::int64_t now_b = 0;
+  for (int i = 0; i < 200 && now_b != before_b + kBurst; ++i) {
+    now_b = total(*b_);
+    if (now_b != before_b + kBurst) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(now_b, before_b + kBurst);
+  // Every change recorded by the trigger has been relayed.
+  std::string pending;
+  for (int i = 0; i < 100; ++i) {
+    pending = sql_value(a_->db_url(), "SELECT count(*) FROM case_changes_pending");
+    if (pending == "0") break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(pending, "0");
 }
 
 TEST_F(ClusterTest, OrgUnitsAddedThroughOneAreKnownToTheOther) {
