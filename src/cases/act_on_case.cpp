@@ -47,7 +47,8 @@ Result<CaseDetail> CaseService::act(std::int64_t id, Action action, const json::
     a.target_id = std::to_string(id);
     auto events = case_store::events(s, id);
     if (!events) return fail(events.error());
-    // Last, so the audit head is held only until the commit.
+    // Last: on SQLite the audit head is then held only until the commit (PostgreSQL appends
+    // unchained entries and touches no shared row).
     if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     return CaseDetail{std::move(*c), std::move(*events)};
   });

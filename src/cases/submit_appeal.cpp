@@ -166,7 +166,8 @@ Result<Submitted> CaseService::submit(const AppealInput& in, const Principal& wh
     a.target_id = std::to_string(*id);
     if (also)
       if (auto ok = also(s, *id); !ok) return fail(ok.error());
-    // Last, so the audit head is held only until the commit.
+    // Last: on SQLite the audit head is then held only until the commit (PostgreSQL appends
+    // unchained entries and touches no shared row).
     if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     return *id;
   });

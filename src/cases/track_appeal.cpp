@@ -51,7 +51,8 @@ Result<CaseDetail> CaseService::evaluate(std::string_view tracking_code, const b
     a.target_id = std::to_string(c->id);
     auto events = case_store::events(s, c->id);
     if (!events) return fail(events.error());
-    // Last, so the audit head is held only until the commit.
+    // Last: on SQLite the audit head is then held only until the commit (PostgreSQL appends
+    // unchained entries and touches no shared row).
     if (auto ok = audit_.append(s, a); !ok) return fail(ok.error());
     return CaseDetail{std::move(*c), std::move(*events)};
   });
