@@ -5,9 +5,6 @@
 #include "app/case_change_relay.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -24,8 +21,8 @@
 #include "identity/identity.h"
 #include "open311/open311.h"
 #include "store/migration.h"
-#include "store/postgres/pg_database.h"
 #include "store/postgres/pg_listener.h"
+#include "store/scratch_store.h"
 
 namespace civicgrid::app {
 namespace {
@@ -99,14 +96,8 @@ class Received {
 class CaseChangeRelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* admin = std::getenv("CIVICGRID_TEST_PG_URL");
-    if (!admin || !*admin)
-      GTEST_SKIP() << "CIVICGRID_TEST_PG_URL is not set (scripts/run-tests sets it)";
-    admin_ = admin;
-    static std::atomic<int> n{0};
-    database_ = "cg_relay_" + std::to_string(getpid()) + "_" + std::to_string(n++);
-    ASSERT_TRUE(store::postgres::execute_autocommit(admin_, "CREATE DATABASE " + database_));
-    url_ = store::postgres::url_with_database(admin_, database_);
+    scratch_ = std::make_unique<store::ScratchStore>(true, "cg_relay");
+    if (!scratch_->skip.empty()) GTEST_SKIP() << scratch_->skip;
     db_ = open();
     ASSERT_TRUE(db_);
     const store::MigrationSet sets[] = {audit::migrations(),     identity::migrations(),
@@ -118,14 +109,12 @@ class CaseChangeRelayTest : public ::testing::Test {
   void TearDown() override {
     if (db_) db_->close();
     db_.reset();
-    if (!database_.empty())
-      (void)store::postgres::execute_autocommit(admin_,
-                                                "DROP DATABASE " + database_ + " WITH (FORCE)");
+    scratch_.reset();
   }
 
   // Another connection pool on the store, as another server process has.
   std::unique_ptr<store::Database> open() const {
-    auto db = store::open_database({.url = url_});
+    auto db = store::open_database({.url = scratch_->url()});
     EXPECT_TRUE(db.has_value()) << db.error().detail();
     return db ? std::move(*db) : nullptr;
   }
@@ -147,12 +136,12 @@ class CaseChangeRelayTest : public ::testing::Test {
     return n ? *n : -1;
   }
 
-  std::string admin_, database_, url_;
+  std::unique_ptr<store::ScratchStore> scratch_;
   std::unique_ptr<store::Database> db_;
 };
 
 TEST_F(CaseChangeRelayTest, ARoundRelaysOneBatchInChunkedPayloads) {
-  Received got(url_);
+  Received got(scratch_->url());
   add_pending(1500);
   add_pending(200);  // the cases 1 … 200 changed a second time
   EXPECT_EQ(pending(), 1700);
@@ -179,7 +168,7 @@ TEST_F(CaseChangeRelayTest, ARoundRelaysOneBatchInChunkedPayloads) {
 }
 
 TEST_F(CaseChangeRelayTest, ARoundRolledBackLeavesItsRowsForAnotherServer) {
-  Received got(url_);
+  Received got(scratch_->url());
   add_pending(300);
   // A relay whose transaction dies after deleting and notifying: neither takes effect.
   auto crashed = db_->write([](store::Session& tx) -> Result<RelayRound> {
@@ -205,7 +194,7 @@ TEST_F(CaseChangeRelayTest, ARoundRolledBackLeavesItsRowsForAnotherServer) {
 }
 
 TEST_F(CaseChangeRelayTest, RelaysOfTwoServersShareTheRowsAndStoppingDrains) {
-  Received got(url_);
+  Received got(scratch_->url());
   auto other = open();
   ASSERT_TRUE(other);
   add_pending(kRelayBatch * 2 + 500);

@@ -35,7 +35,7 @@ class AuditLogTest : public ::testing::TestWithParam<Engine> {
   void SetUp() override {
     ASSERT_TRUE(crypto::init());
     store_ = std::make_unique<AuditStore>(GetParam());
-    if (!store_->skip.empty()) GTEST_SKIP() << store_->skip;
+    if (!store_->skip().empty()) GTEST_SKIP() << store_->skip();
     db_ = store_->open();
     ASSERT_TRUE(db_);
     log_ = std::make_unique<AuditLog>(*db_, clock_);

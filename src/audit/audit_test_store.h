@@ -4,11 +4,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -16,7 +11,7 @@
 #include "core/crypto.h"
 #include "store/database.h"
 #include "store/migration.h"
-#include "store/postgres/pg_database.h"
+#include "store/scratch_store.h"
 
 namespace civicgrid::audit {
 
@@ -28,45 +23,15 @@ inline std::string engine_name(const ::testing::TestParamInfo<Engine>& info) {
 
 class AuditStore {
  public:
-  // Creates the empty store; call open() next. `skip` says why the store cannot be made.
-  explicit AuditStore(Engine engine) : engine_(engine) {
-    if (engine == Engine::kSqlite) {
-      std::string pattern = (std::filesystem::temp_directory_path() / "cg_audit_XXXXXX").string();
-      if (mkdtemp(pattern.data()) == nullptr) {
-        skip = "mkdtemp failed";
-        return;
-      }
-      dir_ = pattern;
-      url_ = dir_.string();
-      return;
-    }
-    const char* admin = std::getenv("CIVICGRID_TEST_PG_URL");
-    if (!admin || !*admin) {
-      skip = "CIVICGRID_TEST_PG_URL is not set (scripts/run-tests sets it)";
-      return;
-    }
-    admin_ = admin;
-    static std::atomic<int> n{0};
-    database_ = "cg_audit_" + std::to_string(getpid()) + "_" + std::to_string(n++);
-    if (!store::postgres::execute_autocommit(admin_, "CREATE DATABASE " + database_)) {
-      skip = "cannot create a database on " + admin_;
-      return;
-    }
-    url_ = store::postgres::url_with_database(admin_, database_);
-  }
-  ~AuditStore() {
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-    if (!database_.empty())
-      (void)store::postgres::execute_autocommit(admin_,
-                                                "DROP DATABASE " + database_ + " WITH (FORCE)");
-  }
+  // Creates the empty store; call open() next. skip() says why the store cannot be made.
+  explicit AuditStore(Engine engine)
+      : engine_(engine), scratch_(engine == Engine::kPostgres, "cg_audit") {}
   AuditStore(const AuditStore&) = delete;
 
   // Another connection pool on the store, as another process would have; with `migrate`, applies
   // the audit migrations (all of them, or only the first `versions`).
   std::unique_ptr<store::Database> open(bool migrate = true, int versions = 0) const {
-    auto db = store::open_database({.url = url_});
+    auto db = store::open_database({.url = scratch_.url()});
     EXPECT_TRUE(db.has_value()) << db.error().detail();
     if (!db) return nullptr;
     if (migrate) {
@@ -83,12 +48,11 @@ class AuditStore {
   }
 
   Engine engine() const { return engine_; }
-  std::string skip;
+  const std::string& skip() const { return scratch_.skip; }
 
  private:
   Engine engine_;
-  std::filesystem::path dir_;
-  std::string admin_, database_, url_;
+  store::ScratchStore scratch_;
 };
 
 // A count from the store (SELECT count(*) ...).

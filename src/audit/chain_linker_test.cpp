@@ -32,7 +32,7 @@ class ChainLinkerTest : public ::testing::TestWithParam<Engine> {
   void SetUp() override {
     ASSERT_TRUE(crypto::init());
     store_ = std::make_unique<AuditStore>(GetParam());
-    if (!store_->skip.empty()) GTEST_SKIP() << store_->skip;
+    if (!store_->skip().empty()) GTEST_SKIP() << store_->skip();
   }
   void TearDown() override { store_.reset(); }
 

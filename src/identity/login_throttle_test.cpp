@@ -5,17 +5,12 @@
 #include "identity/login_throttle.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "identity/identity.h"
 #include "store/migration.h"
-#include "store/postgres/pg_database.h"
+#include "store/scratch_store.h"
 
 namespace civicgrid::identity {
 namespace {
@@ -49,24 +44,9 @@ class LoginThrottleTest : public ::testing::TestWithParam<Mode> {
  protected:
   void SetUp() override {
     if (GetParam() == Mode::kMemory) return;
-    store::DatabaseOptions db_options;
-    if (GetParam() == Mode::kSqlite) {
-      std::string pattern =
-          (std::filesystem::temp_directory_path() / "cg_throttle_XXXXXX").string();
-      ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-      dir_ = pattern;
-      db_options.url = dir_.string();
-    } else {
-      const char* admin = std::getenv("CIVICGRID_TEST_PG_URL");
-      if (!admin || !*admin)
-        GTEST_SKIP() << "CIVICGRID_TEST_PG_URL is not set (scripts/run-tests sets it)";
-      admin_ = admin;
-      static std::atomic<int> n{0};
-      database_ = "cg_throttle_" + std::to_string(getpid()) + "_" + std::to_string(n++);
-      ASSERT_TRUE(store::postgres::execute_autocommit(admin_, "CREATE DATABASE " + database_));
-      db_options.url = store::postgres::url_with_database(admin_, database_);
-    }
-    auto db = store::open_database(db_options);
+    scratch_ = std::make_unique<store::ScratchStore>(GetParam() == Mode::kPostgres, "cg_throttle");
+    if (!scratch_->skip.empty()) GTEST_SKIP() << scratch_->skip;
+    auto db = store::open_database({.url = scratch_->url()});
     ASSERT_TRUE(db.has_value()) << db.error().detail();
     db_ = std::move(*db);
     const store::MigrationSet sets[] = {migrations()};
@@ -77,11 +57,7 @@ class LoginThrottleTest : public ::testing::TestWithParam<Mode> {
     throttles_.clear();
     if (db_) db_->close();
     db_.reset();
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-    if (!database_.empty())
-      (void)store::postgres::execute_autocommit(admin_,
-                                                "DROP DATABASE " + database_ + " WITH (FORCE)");
+    scratch_.reset();
   }
   // A throttle of this mode; in the shared modes each call is another server over the same store.
   LoginThrottle& make() {
@@ -96,8 +72,7 @@ class LoginThrottleTest : public ::testing::TestWithParam<Mode> {
     return r ? r->rows[0].i64(0) : -1;
   }
 
-  std::filesystem::path dir_;
-  std::string admin_, database_;
+  std::unique_ptr<store::ScratchStore> scratch_;
   std::unique_ptr<store::Database> db_;
   std::vector<std::unique_ptr<LoginThrottle>> throttles_;
 };

@@ -2,11 +2,7 @@
 // run on a fresh database on the server named by CIVICGRID_TEST_PG_URL (scripts/run-tests sets it)
 // and are skipped, saying why, when it is not set.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <filesystem>
 #include <limits>
 #include <string>
 #include <thread>
@@ -14,7 +10,7 @@
 
 #include "store/database.h"
 #include "store/migration.h"
-#include "store/postgres/pg_database.h"
+#include "store/scratch_store.h"
 
 namespace civicgrid::store {
 namespace {
@@ -28,22 +24,9 @@ std::string engine_name(const ::testing::TestParamInfo<Engine>& info) {
 class Conformance : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
-    DatabaseOptions options;
-    if (GetParam() == Engine::kSqlite) {
-      std::string pattern = (std::filesystem::temp_directory_path() / "cg_conf_XXXXXX").string();
-      dir_ = mkdtemp(pattern.data());
-      options.url = dir_.string();
-    } else {
-      const char* admin = std::getenv("CIVICGRID_TEST_PG_URL");
-      if (!admin || !*admin)
-        GTEST_SKIP() << "CIVICGRID_TEST_PG_URL is not set (scripts/run-tests sets it)";
-      admin_ = admin;
-      static std::atomic<int> n{0};
-      database_ = "cg_conf_" + std::to_string(getpid()) + "_" + std::to_string(n++);
-      ASSERT_TRUE(postgres::execute_autocommit(admin_, "CREATE DATABASE " + database_));
-      options.url = postgres::url_with_database(admin_, database_);
-    }
-    auto db = open_database(options);
+    scratch_ = std::make_unique<ScratchStore>(GetParam() == Engine::kPostgres, "cg_conf");
+    if (!scratch_->skip.empty()) GTEST_SKIP() << scratch_->skip;
+    auto db = open_database({.url = scratch_->url()});
     ASSERT_TRUE(db.has_value()) << db.error().message_en() << " " << db.error().detail();
     db_ = std::move(*db);
     ASSERT_TRUE(db_->run_write([](Session& s) {
@@ -58,12 +41,7 @@ class Conformance : public ::testing::TestWithParam<Engine> {
   void TearDown() override {
     if (db_) db_->close();
     db_.reset();
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
-    if (!database_.empty())
-      (void)postgres::execute_autocommit(admin_, "DROP DATABASE " + database_ + " WITH (FORCE)");
+    scratch_.reset();
   }
 
   Result<std::int64_t> insert(std::int64_t id, std::string name) {
@@ -72,8 +50,7 @@ class Conformance : public ::testing::TestWithParam<Engine> {
     });
   }
 
-  std::filesystem::path dir_;
-  std::string admin_, database_;
+  std::unique_ptr<ScratchStore> scratch_;
   std::unique_ptr<Database> db_;
 };
 
@@ -277,7 +254,7 @@ TEST_P(Conformance, ServersMigratingAtOnceBothSucceed) {
     std::vector<std::thread> threads;
     for (auto& r : results) {
       threads.emplace_back([&] {
-        auto other = open_database({.url = postgres::url_with_database(admin_, database_)});
+        auto other = open_database({.url = scratch_->url()});
         r = other ? apply_migrations(**other, std::span(&set, 1)) : fail(other.error());
       });
     }
