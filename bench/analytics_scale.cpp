@@ -31,8 +31,7 @@
 #include "analytics/cube.h"
 #include "analytics/insights.h"
 #include "analytics/query.h"
-#include "app/app.h"
-#include "app/demo_district.h"
+#include "bench_district.h"
 #include "demo/synthetic.h"
 
 namespace json = boost::json;
@@ -161,30 +160,23 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--csv")) csv = argv[i + 1];
     if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
   }
-  SystemClock clock;
-  auto app = app::App::open({.data_dir = data}, clock);
-  if (!app) {
-    std::cerr << "cannot open " << data << ": " << app.error().message_en() << "\n";
-    return 1;
-  }
-  const std::string dir = app::find_shipped_dir("data/demo");
-  if (!app::load_demo_units(**app, dir) || !app::load_demo_catalog(**app, dir)) return 1;
-  auto tree = (*app)->identity().org_tree();
-  auto catalog = (*app)->cases().catalog();
-  auto messages = demo::load_messages(dir + "/messages.csv");
-  if (!messages) return 1;
-  const std::int64_t to_day = *parse_iso_date("2026-10-01");
+  auto district_data = bench::open_bench_district(data);
+  if (!district_data) return 1;
+  const auto& app = district_data->app;
+  const auto& tree = district_data->tree;
+  const auto& catalog = district_data->catalog;
+  const std::int64_t to_day = district_data->to_day;
   std::vector<std::unique_ptr<demo::SyntheticDistrict>> districts;
   std::vector<Stream> streams(static_cast<size_t>(threads));
   for (std::int64_t i = 0; i < threads; ++i) {
     const std::int64_t share = n / threads + (i < n % threads ? 1 : 0);
     districts.push_back(std::make_unique<demo::SyntheticDistrict>(
-        tree, catalog, (*app)->calendar(), *messages,
+        tree, catalog, app->calendar(), district_data->messages,
         demo::GeneratorOptions{share, seed + 7919 * static_cast<std::uint64_t>(i), to_day - 1096,
                                to_day}));
   }
 
-  analytics::Cube cube((*app)->calendar());
+  analytics::Cube cube(app->calendar());
   cube.set_reference(tree, catalog);
   auto t = SteadyClock::now();
   for (size_t i = 0; i < streams.size(); ++i) streams[i].start(*districts[i]);

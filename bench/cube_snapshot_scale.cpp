@@ -18,8 +18,7 @@
 
 #include "analytics/cube_snapshot.h"
 #include "analytics/query.h"
-#include "app/app.h"
-#include "app/demo_district.h"
+#include "bench_district.h"
 #include "demo/synthetic.h"
 
 namespace json = boost::json;
@@ -58,24 +57,18 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
   }
   std::filesystem::create_directories(std::filesystem::path(file).parent_path());
-  SystemClock clock;
-  auto app = app::App::open({.data_dir = data}, clock);
-  if (!app) {
-    std::cerr << "cannot open " << data << ": " << app.error().message_en() << "\n";
-    return 1;
-  }
-  const std::string dir = app::find_shipped_dir("data/demo");
-  if (!app::load_demo_units(**app, dir) || !app::load_demo_catalog(**app, dir)) return 1;
-  auto tree = (*app)->identity().org_tree();
-  auto catalog = (*app)->cases().catalog();
-  auto messages = demo::load_messages(dir + "/messages.csv");
-  if (!messages) return 1;
-  const std::int64_t to_day = *parse_iso_date("2026-10-01");
-  demo::SyntheticDistrict district(tree, catalog, (*app)->calendar(), std::move(*messages),
+  auto district_data = bench::open_bench_district(data);
+  if (!district_data) return 1;
+  const auto& app = district_data->app;
+  const auto& tree = district_data->tree;
+  const auto& catalog = district_data->catalog;
+  const std::int64_t to_day = district_data->to_day;
+  demo::SyntheticDistrict district(tree, catalog, app->calendar(),
+                                   std::move(district_data->messages),
                                    {std::min(distinct, n), 1, to_day - 1096, to_day});
 
-  auto cube = std::make_unique<analytics::Cube>((*app)->calendar());
-  auto staff = std::make_unique<analytics::StaffLedger>((*app)->calendar());
+  auto cube = std::make_unique<analytics::Cube>(app->calendar());
+  auto staff = std::make_unique<analytics::StaffLedger>(app->calendar());
   cube->set_reference(tree, catalog);
   auto t = SteadyClock::now();
   std::vector<std::pair<cases::Case, std::vector<cases::CaseEvent>>> kept;
@@ -106,7 +99,8 @@ int main(int argc, char** argv) {
 
   t = SteadyClock::now();
   double locked_s = 0;
-  std::string image = analytics::CubeSnapshot::capture(*cube, *staff, 0, clock.now(), &locked_s);
+  std::string image =
+      analytics::CubeSnapshot::capture(*cube, *staff, 0, district_data->clock.now(), &locked_s);
   const double capture_s = s_since(t);
   t = SteadyClock::now();
   if (auto w = analytics::CubeSnapshot::write_file(file, image); !w) {
@@ -131,8 +125,8 @@ int main(int argc, char** argv) {
       ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
       ::close(fd);
     }
-    analytics::Cube loaded((*app)->calendar());
-    analytics::StaffLedger loaded_staff((*app)->calendar());
+    analytics::Cube loaded(app->calendar());
+    analytics::StaffLedger loaded_staff(app->calendar());
     loaded.set_reference(tree, catalog);
     t = SteadyClock::now();
     auto w = analytics::CubeSnapshot::load(file, loaded, loaded_staff);
