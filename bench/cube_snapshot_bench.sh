@@ -11,7 +11,10 @@
 # BASELINE=path/to/an/older/civicgrid, each run first times that binary's full rebuild too.
 # With SCALE_CASES=N (e.g. 25000000), afterwards the in-memory helper (cmake --build BUILD_DIR
 # --target cube_snapshot_scale) fills a cube of N cases (DISTINCT generated ones, default 1 M,
-# cycled with new ids), writes its snapshot and times loading it cold and warm.
+# cycled with new ids), writes its snapshot and times loading it cold and warm with the derived
+# structures rebuilt on two threads, then warm on one, each with its parts (file, order, indexes,
+# rollups, merge). `build/cube_snapshot_scale --load-only --file F --data D` loads an existing file
+# again without filling a cube first.
 set -euo pipefail
 build=${1:-build}
 cases=${2:-1000000}

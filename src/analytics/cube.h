@@ -129,6 +129,17 @@ class Cube {
   size_t repeat_index_bytes() const;
   size_t day_index_bytes() const;
 
+  // Seconds spent in each part of a rebuild of the derived structures (rebuild_derived).
+  struct DeriveTimes {
+    double order_s = 0;       // rows sorted by created day
+    double indexes_s = 0;     // day index and 复诉 index
+    double rollups_s = 0;     // the rollups of the rows (on 2 threads: of the earlier half)
+    double rollups2_s = 0;    // on 2 threads: the rollups of the later half, after the indexes
+    double merge_s = 0;       // on 2 threads: the later half's rollups added to the earlier's
+    double repeat_fix_s = 0;  // rows whose stored 复诉 flag the index contradicts
+    int threads = 1;
+  };
+
   // Column bytes per row (the goal is ≤ 64).
   static constexpr size_t bytes_per_case() { return 3 * 2 + 3 * 2 + 4 * 1 + 2 + 4 + 4; }
   // Bytes the columns occupy now (capacity, not size).
@@ -143,6 +154,8 @@ class Cube {
   std::uint16_t intern_area(const std::string& code);
   // Adds (sign +1) or subtracts (-1) the row's contribution to every rollup (rollup.cpp).
   void rollup(size_t row, int sign);
+  // The same into `rollups_`, another Rollups (a rebuild's second thread fills one).
+  void add_rollup(Rollups& rollups_, size_t row, int sign) const;
   // The 复诉 index: rows of each (grid, leaf category) sorted by (created day, id), so a row's flag
   // depends only on its predecessor and a change touches one neighbour.
   std::uint32_t repeat_group(size_t row) const;
@@ -151,6 +164,11 @@ class Cube {
   void set_repeated(size_t row, bool repeated);
   // Files the row under its created day in rows_by_day_ (moving it from old_day).
   void index_day(size_t row, std::optional<std::uint16_t> old_day);
+  // Rebuilds everything that derives from the columns — rollups, rows_by_day_, the 复诉 index and
+  // flags, cases() and the created-day bounds — to what update() of every row would give, with the
+  // caller holding the exclusive lock (cube_rebuild.cpp). With 2 threads the second one builds the
+  // indexes and the rollups of the later half of the days; the result is the same.
+  DeriveTimes rebuild_derived(int threads);
 
   const WorkCalendar& calendar_;
   mutable std::shared_mutex mu_;

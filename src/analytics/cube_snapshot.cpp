@@ -391,36 +391,8 @@ void CubeSnapshot::reset_dictionaries(Cube& cube, StaffLedger& staff) {
   staff.people_ = Dictionary();
 }
 
-// As update() does for a row it has not seen: the 复诉 index (which sets the row's flag and its
-// successor's), the day index, then the rollups. Rows go in (created day, id) order, so each
-// joins the end of its 复诉 group and of its day (an id order would insert into the middle of the
-// groups whenever ids do not follow days, as after an import); the result is the same.
-void CubeSnapshot::rebuild_derived(Cube& cube) {
-  cube.cases_ = 0;
-  cube.min_created_day_ = 0xFFFF;
-  cube.max_created_day_ = 0;
-  std::vector<std::uint32_t> first(0x10001, 0);
-  for (size_t row = 0; row < cube.rows(); ++row)
-    if (cube.status_[row] != kAbsent) ++first[cube.created_day_[row] + 1];
-  for (size_t d = 1; d < first.size(); ++d) first[d] += first[d - 1];
-  std::vector<std::uint32_t> order(first.back());
-  for (size_t row = 0; row < cube.rows(); ++row)
-    if (cube.status_[row] != kAbsent)
-      order[first[cube.created_day_[row]]++] = static_cast<std::uint32_t>(row);
-  for (const std::uint32_t row : order) {
-    ++cube.cases_;
-    cube.min_created_day_ = std::min(cube.min_created_day_, cube.created_day_[row]);
-    cube.max_created_day_ = std::max(cube.max_created_day_, cube.created_day_[row]);
-    cube.flags_[row] = static_cast<std::uint16_t>(cube.flags_[row] & ~kRepeated);
-    if (const std::uint32_t group = cube.repeat_group(row); group != 0)
-      cube.repeat_insert(group, row);
-    cube.index_day(row, std::nullopt);
-    cube.rollup(row, +1);
-  }
-}
-
 Result<SnapshotWatermark> CubeSnapshot::load(const std::string& path, Cube& cube,
-                                             StaffLedger& staff) {
+                                             StaffLedger& staff, int derive_threads) {
   const auto read_start = std::chrono::steady_clock::now();
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -488,7 +460,7 @@ Result<SnapshotWatermark> CubeSnapshot::load(const std::string& path, Cube& cube
     return fail(loaded.error());
   }
   const auto derive_start = std::chrono::steady_clock::now();
-  rebuild_derived(cube);
+  loaded->derive = cube.rebuild_derived(derive_threads);
   const auto done = std::chrono::steady_clock::now();
   loaded->read_s = std::chrono::duration<double>(derive_start - read_start).count();
   loaded->derive_s = std::chrono::duration<double>(done - derive_start).count();

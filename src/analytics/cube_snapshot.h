@@ -12,7 +12,8 @@
 // file from another build of the cube is refused rather than misread.
 //
 // Derived structures (rollups, rows_by_day_, the 复诉 index and flags) are not stored: load()
-// rebuilds them from the loaded columns with the cube's own code, as a row-by-row update() would.
+// rebuilds them from the loaded columns in bulk (Cube::rebuild_derived, cube_rebuild.cpp) to what a
+// row-by-row update() would give, the rollups with the cube's own per-row code.
 //
 // Contract of load(): on success the cube and ledger hold exactly what capture() copied, and the
 // category and area codes roll up as the given catalog and org tree say (a code that would roll up
@@ -40,8 +41,10 @@ struct SnapshotWatermark {
   std::int64_t max_id = 0;
   Timestamp changed_since = 0;
   Timestamp written_at = 0;
-  // How long load() took to read and check the file, and to rebuild the derived structures.
+  // How long load() took to read and check the file, and to rebuild the derived structures
+  // (derive_s, of which the parts in `derive`).
   double read_s = 0, derive_s = 0;
+  Cube::DeriveTimes derive;
 };
 
 struct SnapshotStats {
@@ -66,8 +69,10 @@ class CubeSnapshot {
   static Result<void> write_file(const std::string& path, const std::string& image);
 
   // Reads `path` into the (cleared) cube and ledger; the cube must have its reference and
-  // repeat_days set. See the contract above.
-  static Result<SnapshotWatermark> load(const std::string& path, Cube& cube, StaffLedger& staff);
+  // repeat_days set. See the contract above. The derived structures are rebuilt on
+  // `derive_threads` threads (1 or 2; the result is the same).
+  static Result<SnapshotWatermark> load(const std::string& path, Cube& cube, StaffLedger& staff,
+                                        int derive_threads = 2);
 
   // The signature of the stored layout (sizes of the columns and ledger records).
   static std::uint64_t layout_signature();
@@ -80,8 +85,6 @@ class CubeSnapshot {
   static Result<void> read_staff(Reader& in, StoredCodes& codes, StaffLedger& staff);
   static Result<void> apply_codes(const StoredCodes& codes, Cube& cube);
   static Result<void> apply_staff(const StoredCodes& codes, StaffLedger& staff);
-  // Rebuilds rollups, the day index and the 复诉 index/flags from the loaded columns.
-  static void rebuild_derived(Cube& cube);
   static void reset_dictionaries(Cube& cube, StaffLedger& staff);
 };
 

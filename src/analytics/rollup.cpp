@@ -63,6 +63,37 @@ void Rollups::clear() {
   due_month.clear();
 }
 
+void Rollups::merge(Rollups&& other) {
+  static_assert(sizeof(Rollups) == 15 * sizeof(PeriodTable<std::uint32_t>),
+                "a table added to Rollups must be merged here");
+  const auto add_count = [](std::uint32_t& to, std::uint32_t from) { to += from; };
+  for (auto [to, from] : {std::pair{&places_month, &other.places_month},
+                          {&places_year, &other.places_year},
+                          {&attrs_month, &other.attrs_month},
+                          {&attrs_year, &other.attrs_year},
+                          {&category2_day, &other.category2_day},
+                          {&category2_month, &other.category2_month},
+                          {&category1_month, &other.category1_month},
+                          {&status_day, &other.status_day},
+                          {&open_by_deadline, &other.open_by_deadline},
+                          {&overdue_by_deadline, &other.overdue_by_deadline}})
+    to->merge(std::move(*from), add_count);
+  const auto add_units = [](UnitSums& to, const UnitSums& from) {
+    for (int i = 0; i < kUnitFields; ++i) to.n[i] += from.n[i];
+    to.close_minutes += from.close_minutes;
+  };
+  units_day.merge(std::move(other.units_day), add_units);
+  units_month.merge(std::move(other.units_month), add_units);
+  category_units_year.merge(std::move(other.category_units_year), add_units);
+  const auto add_due = [](DueSums& to, const DueSums& from) {
+    to.due += from.due;
+    to.closed += from.closed;
+    to.closed_on_time += from.closed_on_time;
+  };
+  due_day.merge(std::move(other.due_day), add_due);
+  due_month.merge(std::move(other.due_month), add_due);
+}
+
 size_t Cube::rollup_memory_bytes() const {
   return rollups_.memory_bytes();
 }
@@ -139,6 +170,11 @@ size_t Cube::repeat_index_bytes() const {
 }
 
 void Cube::rollup(size_t row, int sign) {
+  add_rollup(rollups_, row, sign);
+}
+
+// The parameter is named as the member it stands for, so every line below writes to the target.
+void Cube::add_rollup(Rollups& rollups_, size_t row, int sign) const {
   const auto add = [sign](std::uint32_t& x, std::uint32_t v) {
     x += sign > 0 ? v : static_cast<std::uint32_t>(0u - v);
   };

@@ -105,6 +105,23 @@ class PeriodTable {
     return n;
   }
   void clear() { buckets_.clear(); }
+  // Adds `other`'s entries to this table and empties it: add(mine, theirs) where both hold a key,
+  // the other keys appended in other's order (as if other's rows had been added after this
+  // table's); a period only `other` holds is moved over whole.
+  template <class Add>
+  void merge(PeriodTable&& other, Add&& add) {
+    if (other.buckets_.size() > buckets_.size()) buckets_.resize(other.buckets_.size());
+    for (size_t p = 0; p < other.buckets_.size(); ++p) {
+      Bucket& from = other.buckets_[p];
+      if (buckets_[p].keys.empty()) {
+        buckets_[p] = std::move(from);
+        continue;
+      }
+      for (size_t i = 0; i < from.keys.size(); ++i)
+        add(buckets_[p].at(from.keys[i]), from.values[i]);
+    }
+    other.clear();
+  }
 
  private:
   struct Bucket {
@@ -186,6 +203,8 @@ struct Rollups {
   size_t memory_bytes() const;
   size_t entries() const;
   void clear();
+  // Adds `other` (the rollups of rows that come after this one's) and empties it.
+  void merge(Rollups&& other);
 };
 
 // Month code (year * 12 + month - 1) of a day since 1970, and the first day of a month code.
