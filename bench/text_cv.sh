@@ -125,6 +125,8 @@ if [ "$variants" = "--variants" ]; then
   lexnb="w1,seg=lex,nb=1,places=keep,min=2"
   recipes=("$shipped")
   for c in 1 0.7 0.5 0.35 0.2; do recipes+=("cs:c1-3,$lexnb,C=$c,T=3"); done
+  for c in 1 0.7 0.5 0.35 0.25; do recipes+=("cs:c1-3,$lexnb,C=$c,T=3,sq=1"); done
+  recipes+=("$shipped+cs:c1-3,$lexnb,C=0.5,T=3,sq=1")
   recipes+=(
     "cs:c1-3,w1,seg=lex,places=keep,min=2,C=1,T=3"
     "cs:c1-3,$lexnb,C=0.5,T=3,supw=0.5,nbw=1"

@@ -240,7 +240,7 @@ TEST(Classifier, BadStepAndFeatureOptionsAreRejected) {
 TEST(Classifier, LinearVariantsAreDeterministicAndReload) {
   const auto examples = sample(6);
   for (std::string_view recipe :
-       {"cs:c1-3,nb=1,C=0.5", "svm:c1-3,nb=1,ovo=2", "svm:c1-3,nb=1,ovo=1",
+       {"cs:c1-3,nb=1,C=0.5", "cs:c1-3,nb=1,sq=1", "svm:c1-3,nb=1,ovo=2", "svm:c1-3,nb=1,ovo=1",
         "svm:c1-3,nb=1,pairw=0.5,bags=2", "cs:c1-3,w1,seg=lex,nb=1,bags=2,k3c=1.3",
         "svm:c1-3,w1,seg=lex,nb=1,c4w=0.3,edges=1,ww=0.7,c1w=1.2",
         "svm:c1-3,nb=1,aug=1,augplace=1,augw=0.3,supw=0.5,nbw=1"}) {

@@ -139,8 +139,6 @@ LinearModel LinearModel::train(std::span<const std::vector<std::uint64_t>> docs,
   return m;
 }
 
-// One-vs-rest L2-regularised L2-loss SVM in the dual (Hsieh et al. 2008, LIBLINEAR's solver 1),
-// with the bias as an extra feature of value 1.
 // Wang & Manning 2012: r = log((p/|p|)/(q/|q|)) over binarised features of the class (p) and of
 // the rest or of one other class (q); the SVM learns on x ⊙ r and the stored weights absorb r.
 std::vector<double> LinearModel::nb_ratios(const std::vector<Sparse>& x,
@@ -163,8 +161,9 @@ std::vector<double> LinearModel::nb_ratios(const std::vector<Sparse>& x,
   return r;
 }
 
-// Class c against the rest (OvR) or against one class d: `w` (NB-scaled space), `b` and the
-// scale `r` of the binary problem.
+// L2-regularised L2-loss SVM in the dual (Hsieh et al. 2008, LIBLINEAR's solver 1), with the bias
+// as an extra feature of value 1: class c against the rest (against < 0) or against one class.
+// Returns `w` (in the NB-scaled space), `b` and the scale `r` of the binary problem.
 void LinearModel::train_binary_svm(const std::vector<Sparse>& x, std::span<const int> labels,
                                    const LinearParams& p, std::uint64_t seed,
                                    std::span<const double> example_weights, size_t c, int against,

@@ -40,6 +40,8 @@ struct LinearParams {
   double pairwise_weight = 0;
   // SVM: one-vs-one with a column per pair, combined per title by soft votes (not one model).
   bool pairwise_votes = false;
+  // Crammer–Singer: the squared hinge (as the one-vs-rest SVM's L2 loss) instead of the hinge.
+  bool squared_hinge = false;
   // NBSVM: count each example's features by its weight (e.g. whole messages at less than titles).
   bool nb_weighted = false;
   // SVMs: a factor on C for the examples of class i (classes in sorted label order).

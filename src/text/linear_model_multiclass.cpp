@@ -1,6 +1,6 @@
 // The Crammer–Singer multiclass SVM of LinearModel, trained by the sequential dual method (Keerthi
-// et al. 2008, LIBLINEAR's solver 4): one L1 hinge per example on the margin of its class over the
-// best other class, instead of seven independent one-vs-rest problems.
+// et al. 2008, LIBLINEAR's solver 4): one hinge per example (or its square) on the margin of its
+// class over the best other class, instead of seven independent one-vs-rest problems.
 //
 // With NB scaling the feature map is per class: class m scores w_m · (x ⊙ r_m), r_m being the
 // one-vs-rest NB log-count ratios of class m. Each class block then has its own example norm, so
@@ -88,19 +88,23 @@ void LinearModel::train_multiclass_svm(const std::vector<Sparse>& x, std::span<c
       }
       double* al = &alpha[i * k];
       const double c_y = p.c * cw[y] * example_weights[i];
+      // Squared hinge: no upper bound on α_y, and ½·α_y²/(2C) more in the dual (as the
+      // one-vs-rest solver's diagonal).
+      const double diag = p.squared_hinge ? 0.5 / c_y : 0.0;
+      g[y] += al[y] * diag;
       // The violation of the optimality conditions: the gradient's spread over the coordinates
       // that may still grow (α_m < cap_m) and all coordinates.
       double max_g = -std::numeric_limits<double>::infinity();
       double min_g = std::numeric_limits<double>::infinity();
       for (size_t m = 0; m < k; ++m) {
-        cap[m] = m == y ? c_y : 0.0;
+        cap[m] = m != y ? 0.0 : p.squared_hinge ? std::numeric_limits<double>::infinity() : c_y;
         max_g = std::max(max_g, g[m]);
         if (al[m] < cap[m]) min_g = std::min(min_g, g[m]);
       }
       worst = std::max(worst, max_g - min_g);
       if (max_g - min_g < 1e-12) continue;
       for (size_t m = 0; m < k; ++m) {
-        a[m] = norm[i * k + m];
+        a[m] = norm[i * k + m] + (m == y ? diag : 0.0);
         lin[m] = g[m] - a[m] * al[m];
       }
       solve_subproblem(a, lin, cap, next);

@@ -32,9 +32,10 @@ ToyTexts toy_texts(size_t n, std::uint64_t seed) {
   return t;
 }
 
-// The Crammer–Singer primal objective ½‖W‖² + C Σ max(0, 1 + max_{m≠y} s_m − s_y), with the
-// scores recovered from the probabilities (softmax of T · scores, T = 1).
-double multiclass_objective(const LinearModel& m, const ToyTexts& t, double c) {
+// The Crammer–Singer primal objective ½‖W‖² + C Σ ℓ(1 + max_{m≠y} s_m − s_y), ℓ the hinge
+// max(0, ·) or its square, with the scores recovered from the probabilities (softmax of T · scores,
+// T = 1).
+double multiclass_objective(const LinearModel& m, const ToyTexts& t, double c, bool squared) {
   double loss = 0;
   std::vector<double> p(3);
   for (size_t i = 0; i < t.docs.size(); ++i) {
@@ -43,17 +44,19 @@ double multiclass_objective(const LinearModel& m, const ToyTexts& t, double c) {
     double worst = -1e300;
     for (size_t k = 0; k < 3; ++k)
       if (k != y) worst = std::max(worst, std::log(p[k]) - std::log(p[y]));
-    loss += std::max(0.0, 1 + worst);
+    const double hinge = std::max(0.0, 1 + worst);
+    loss += squared ? hinge * hinge : hinge;
   }
   return m.half_squared_norm() + c * loss;
 }
 
-LinearParams multiclass(int epochs) {
+LinearParams multiclass(int epochs, bool squared = false) {
   LinearParams p;
   p.loss = LinearParams::Loss::kMulticlassSvm;
   p.temperature = 1;
   p.c = 0.5;
   p.epochs = epochs;
+  p.squared_hinge = squared;
   return p;
 }
 
@@ -62,14 +65,16 @@ TEST(MulticlassSvm, TrainingMinimisesTheObjective) {
   // fall epoch by epoch, but at convergence it is below that of any other weights, such as those
   // of a model stopped after a few epochs, or all-zero weights (a loss of 1 for every text).
   const ToyTexts t = toy_texts(300, 7);
-  const double converged =
-      multiclass_objective(LinearModel::train(t.docs, t.labels, 3, multiclass(500), 1), t, 0.5);
-  for (int epochs : {1, 2, 3, 5}) {
-    const double early = multiclass_objective(
-        LinearModel::train(t.docs, t.labels, 3, multiclass(epochs), 1), t, 0.5);
-    EXPECT_LT(converged, early) << epochs << " epochs";
+  for (bool squared : {false, true}) {
+    const auto objective = [&](int epochs) {
+      return multiclass_objective(
+          LinearModel::train(t.docs, t.labels, 3, multiclass(epochs, squared), 1), t, 0.5, squared);
+    };
+    const double converged = objective(500);
+    for (int epochs : {1, 2, 3, 5})
+      EXPECT_LT(converged, objective(epochs)) << epochs << " epochs, squared " << squared;
+    EXPECT_LT(converged, 0.5 * 300) << "squared " << squared;
   }
-  EXPECT_LT(converged, 0.5 * 300);
 }
 
 TEST(MulticlassSvm, LearnsTheToyClassesDeterministically) {

@@ -150,6 +150,8 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
     m.char_weights[key[1] - '1'] = d;
   else if (linear && key == "ww" && d > 0 && d <= 10)
     m.word_weight = d;
+  else if (linear && key == "sq")
+    l.squared_hinge = d != 0;
   else if (linear && key == "nbw")
     l.nb_weighted = d != 0;
   else if (linear && key.size() == 3 && key[0] == 'k' && key[1] >= '0' && key[1] <= '9' &&
