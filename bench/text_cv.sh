@@ -118,5 +118,39 @@ if [ "$variants" = "--variants" ]; then
   args=()
   for r in "${recipes[@]}"; do args+=(--recipe "$r"); done
   "${pin[@]}" "$bin" text cross-validate --input "$data" --extra "$extra" --folds 5 --seed 1 "${args[@]}"
+
+  echo
+  echo "== multiclass and pairwise SVMs, augmentation, bagging, feature and example weights (seeds 1-3)"
+  shipped="svm:c1-3,w1,seg=lex,nb=1,C=1,places=keep,T=3,min=2"
+  lexnb="w1,seg=lex,nb=1,places=keep,min=2"
+  recipes=("$shipped")
+  for c in 1 0.7 0.5 0.35 0.2; do recipes+=("cs:c1-3,$lexnb,C=$c,T=3"); done
+  for c in 1 0.7 0.5 0.35 0.25; do recipes+=("cs:c1-3,$lexnb,C=$c,T=3,sq=1"); done
+  recipes+=("$shipped+cs:c1-3,$lexnb,C=0.5,T=3,sq=1")
+  recipes+=(
+    "cs:c1-3,w1,seg=lex,places=keep,min=2,C=1,T=3"
+    "cs:c1-3,$lexnb,C=0.5,T=3,supw=0.5,nbw=1"
+    "$shipped+cs:c1-3,$lexnb,C=0.5,T=3"
+    "$shipped,ovo=1" "$shipped,ovo=2" "$shipped,ovo=2,C=0.5" "$shipped,pairw=0.5" "$shipped,pairw=1"
+    "svm:c1-3,w1,seg=lex,C=1,places=keep,T=3,min=2"
+    "svm:c1-3,w1,seg=lex,C=1,places=keep,T=3,min=2,ovo=2"
+    "$shipped,k3c=1.3" "$shipped,k3c=1.3,k2c=1.2"
+    "$shipped,aug=1" "$shipped,aug=1,augw=0.2" "$shipped,aug=2,augw=0.25"
+    "$shipped,augplace=1" "$shipped,augplace=1,augw=1"
+    "$shipped,bags=5" "$shipped,bags=10"
+    "$shipped,c4w=0.15" "$shipped,c4w=0.3" "$shipped,c4w=1" "$shipped,edges=1"
+    "$shipped,ww=0.7" "$shipped,ww=1.4" "$shipped,c1w=0.7" "$shipped,c1w=1.4"
+    "$shipped,c3w=0.7" "$shipped,c3w=1.4"
+    "$shipped,supw=0.3" "$shipped,supw=0.5" "$shipped,supw=0.7" "$shipped,supw=2"
+    "$shipped,supw=0.5,nbw=1" "$shipped,supw=0.3,nbw=1" "$shipped,supw=0.7,nbw=1"
+    "$shipped,supw=0.5,nbw=1,C=0.7"
+  )
+  args=()
+  for r in "${recipes[@]}"; do args+=(--recipe "$r"); done
+  for seed in 1 2 3; do
+    "${pin[@]}" "$bin" text cross-validate --input "$data" --extra "$extra" --folds 5 --seed "$seed" \
+      "${args[@]}" | grep '^macro-F1 .*titles/s'
+    uptime
+  done
 fi
 uptime

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <variant>
 
+#include "text/augment.h"
 #include "text/evaluation.h"
 #include "text/recipe.h"
 #include "text/segment_lexicon.h"
@@ -175,8 +176,69 @@ class EnsembleClassifier final : public Classifier {
   double total_weight_ = 0;
 };
 
-// Trains every member on the examples; `index` maps each label to its class number.
-Result<std::vector<Member>> train_members(std::span<const Example> examples,
+// A linear member's training texts beyond the examples: perturbed copies of the titles (the first
+// `titles` examples) with their labels (MemberSpec's augment options). Only the training data of a
+// fold is ever augmented, since this runs inside training.
+struct Augmented {
+  std::vector<std::string> texts;
+  std::vector<int> labels;
+};
+Augmented augment(std::span<const Example> examples, size_t titles, std::span<const int> y,
+                  const MemberSpec& spec, std::uint64_t seed) {
+  Augmented out;
+  Rng rng(seed ^ 0xa06e47ULL);
+  auto add = [&](std::string text, int label) {
+    out.texts.push_back(std::move(text));
+    out.labels.push_back(label);
+  };
+  for (size_t i = 0; i < titles; ++i) {
+    for (int copy = 0; copy < spec.augment_copies; ++copy)
+      add(delete_characters(examples[i].text, 0.15, rng), y[i]);
+    if (spec.augment_places)
+      if (std::string bare = without_places(examples[i].text); bare != examples[i].text)
+        add(std::move(bare), y[i]);
+  }
+  return out;
+}
+
+// Per-feature factors of a linear member: its character 4-grams ('q') and any feature family
+// (character n-grams of one length, words) given a weight other than 1.
+FeatureScale family_scale(std::span<const Example> examples, const MemberSpec& m) {
+  FeatureScale scale;
+  auto add = [&](FeatureSpec only, double weight) {
+    only.skip_max = 0;
+    only.edges = false;
+    only.place_features = false;
+    for (const auto& e : examples)
+      for (std::uint64_t h : feature_hashes(e.text, only))
+        scale.emplace(h, static_cast<float>(weight));
+  };
+  const FeatureSpec& f = m.features;
+  if (f.char4_weight > 0) {
+    FeatureSpec only = f;
+    only.char_max = only.word_max = 0;
+    add(only, f.char4_weight);
+  }
+  for (int n = 1; n <= 3; ++n)
+    if (m.char_weights[n - 1] != 1.0 && n >= f.char_min && n <= f.char_max) {
+      FeatureSpec only = f;
+      only.char_min = only.char_max = n;
+      only.word_max = 0;
+      only.char4_weight = 0;
+      add(only, m.char_weights[n - 1]);
+    }
+  if (m.word_weight != 1.0 && f.word_max > 0) {
+    FeatureSpec only = f;
+    only.char_max = 0;
+    only.char4_weight = 0;
+    add(only, m.word_weight);
+  }
+  return scale;
+}
+
+// Trains every member on the examples, of which the first `titles` are titles and the rest
+// supplements; `index` maps each label to its class number.
+Result<std::vector<Member>> train_members(std::span<const Example> examples, size_t titles,
                                           const std::map<std::string, int>& index,
                                           const std::vector<MemberSpec>& specs) {
   std::vector<int> y;
@@ -204,7 +266,19 @@ Result<std::vector<Member>> train_members(std::span<const Example> examples,
       std::vector<std::vector<std::uint64_t>> docs;
       docs.reserve(examples.size());
       for (const auto& e : examples) docs.push_back(feature_hashes(e.text, spec.features));
-      members.push_back({spec, LinearModel::train(docs, y, classes, spec.linear, seed)});
+      std::vector<double> weights(examples.size(), 1.0);
+      std::fill(weights.begin() + static_cast<std::ptrdiff_t>(std::min(titles, examples.size())),
+                weights.end(), spec.supplement_weight);
+      std::vector<int> labels = y;
+      const Augmented extra = augment(examples, std::min(titles, examples.size()), y, spec, seed);
+      for (size_t i = 0; i < extra.texts.size(); ++i) {
+        docs.push_back(feature_hashes(extra.texts[i], spec.features));
+        labels.push_back(extra.labels[i]);
+        weights.push_back(spec.augment_weight);
+      }
+      const FeatureScale scale = family_scale(examples, spec);
+      members.push_back({spec, LinearModel::train(docs, labels, classes, spec.linear, seed, weights,
+                                                  scale.empty() ? nullptr : &scale)});
     } else {
       std::vector<std::vector<std::string>> docs;
       docs.reserve(examples.size());
@@ -254,9 +328,10 @@ Result<OutOfFold> out_of_fold(std::span<const Example> examples,
     std::vector<Example> train;
     for (size_t i = 0; i < examples.size(); ++i)
       if (fold_of[i] != f) train.push_back(examples[i]);
+    const size_t titles = train.size();
     for (size_t i = 0; i < supplements.size(); ++i)
       if (supplement_fold[i] != f) train.push_back(supplements[i].example);
-    auto members = train_members(train, index, specs);
+    auto members = train_members(train, titles, index, specs);
     if (!members) return fail(members.error());
     const EnsembleClassifier model("", std::vector<std::string>(k), std::move(*members));
     for (size_t i = 0; i < examples.size(); ++i) {
@@ -379,7 +454,7 @@ Result<std::unique_ptr<Classifier>> train_classifier(std::span<const Example> ex
   }
   std::vector<Example> all(examples.begin(), examples.end());
   for (const auto& s : supplements) all.push_back(s.example);
-  auto members = train_members(all, index, *specs);
+  auto members = train_members(all, examples.size(), index, *specs);
   if (!members) return fail(members.error());
   return std::make_unique<EnsembleClassifier>(std::string(recipe), std::move(labels),
                                               std::move(*members), std::move(offsets),
@@ -418,7 +493,7 @@ Result<std::unique_ptr<Classifier>> load_classifier(const std::string& path) {
     }
     if (spec.kind == MemberSpec::Kind::kLinear) {
       LinearModel m;
-      if (!m.load(r) || m.classes() != static_cast<int>(count))
+      if (!m.load(r, spec.linear.pairwise_votes) || m.classes() != static_cast<int>(count))
         return fail(bad_model(path, "bad linear member"));
       members.push_back({spec, std::move(m)});
     } else {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -232,6 +233,61 @@ TEST(Classifier, BadStepAndFeatureOptionsAreRejected) {
     EXPECT_EQ(m.error().field(), "recipe") << r;
   }
   EXPECT_TRUE(train_classifier(examples, "svm:c0,skip=2"));
+}
+
+// The multiclass, pairwise, bagged, augmented and reweighted variants of the linear members
+// (bench/RESULTS.md, "Title classifier: multiclass and pairwise SVMs, augmentation, …").
+TEST(Classifier, LinearVariantsAreDeterministicAndReload) {
+  const auto examples = sample(6);
+  for (std::string_view recipe :
+       {"cs:c1-3,nb=1,C=0.5", "cs:c1-3,nb=1,sq=1", "svm:c1-3,nb=1,ovo=2", "svm:c1-3,nb=1,ovo=1",
+        "svm:c1-3,nb=1,pairw=0.5,bags=2", "cs:c1-3,w1,seg=lex,nb=1,bags=2,k3c=1.3",
+        "svm:c1-3,w1,seg=lex,nb=1,c4w=0.3,edges=1,ww=0.7,c1w=1.2",
+        "svm:c1-3,nb=1,aug=1,augplace=1,augw=0.3,supw=0.5,nbw=1"}) {
+    auto a = train_classifier(examples, recipe);
+    auto b = train_classifier(examples, recipe);
+    ASSERT_TRUE(a && b) << recipe << ": " << (a ? "" : a.error().message_en());
+    TempPath pa("cg-variant-a"), pb("cg-variant-b");
+    ASSERT_TRUE((*a)->save(pa.str()));
+    ASSERT_TRUE((*b)->save(pb.str()));
+    EXPECT_EQ(read_bytes(pa.str()), read_bytes(pb.str())) << recipe;
+    auto loaded = load_classifier(pa.str());
+    ASSERT_TRUE(loaded) << recipe << ": " << loaded.error().message_en();
+    expect_same_predictions(**a, **loaded);
+    const auto p = (*a)->predict("学校违规补课收费", 7);
+    double sum = 0;
+    for (const auto& s : p.top) sum += s.score;
+    EXPECT_NEAR(sum, 1.0, 1e-9) << recipe;
+    EXPECT_EQ(p.label, "教育文体") << recipe;
+  }
+}
+
+TEST(Classifier, FullWeightFourGramsAreCharacterFourGrams) {
+  // c4w=1 adds the 4-grams under another kind at their full TF-IDF value: the model of c1-4.
+  const auto examples = sample(5);
+  auto weighted = train_classifier(examples, "svm:c1-3,nb=1,c4w=1");
+  auto plain = train_classifier(examples, "svm:c1-4,nb=1");
+  auto low = train_classifier(examples, "svm:c1-3,nb=1,c4w=0.2");
+  ASSERT_TRUE(weighted && plain && low);
+  bool low_differs = false;
+  for (const char* t : {"小区垃圾没人清理", "学校违规补课收费", "医院乱收费问题", "公交线路调整"}) {
+    const auto w = (*weighted)->predict(t), p = (*plain)->predict(t), l = (*low)->predict(t);
+    EXPECT_EQ(w.label, p.label) << t;
+    EXPECT_NEAR(w.confidence, p.confidence, 1e-4) << t;
+    low_differs = low_differs || std::fabs(l.confidence - p.confidence) > 1e-4;
+  }
+  EXPECT_TRUE(low_differs);
+}
+
+TEST(Classifier, BadLinearVariantOptionsAreRejected) {
+  const auto examples = sample(20);
+  for (const char* r : {"svm:c1-3,c4w=2", "svm:c1-3,ovo=x", "svm:c1-3,k3c=0", "svm:c1-3,supw=0",
+                        "svm:c1-3,augplace=2", "svm:c1-3,edges=yes", "ft:c1-2,bags=2",
+                        "svm:c1-3,c4w=-1", "svm:c1-3,bags=101", "cs:c0"}) {
+    auto m = train_classifier(examples, r);
+    ASSERT_FALSE(m) << r;
+    EXPECT_EQ(m.error().field(), "recipe") << r;
+  }
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ std::string model_text(std::string_view raw, const FeatureSpec& spec,
 }
 
 void extract_features(std::string_view text, const FeatureSpec& spec, FeatureSink& sink) {
-  if (spec.char_max > 0 || spec.skip_max > 0) {
+  if (spec.char_max > 0 || spec.skip_max > 0 || spec.char4_weight > 0 || spec.edges) {
     // Byte offsets of the code points, spaces left out so that n-grams span them.
     std::string compact;
     std::vector<size_t> starts;
@@ -80,6 +80,22 @@ void extract_features(std::string_view text, const FeatureSpec& spec, FeatureSin
     for (size_t n = lo; n <= hi && spec.char_max > 0; ++n)
       for (size_t p = 0; p + n <= count; ++p)
         sink.emit(static_cast<char>('0' + n), all.substr(starts[p], starts[p + n] - starts[p]));
+    if (spec.char4_weight > 0)
+      for (size_t p = 0; p + 4 <= count; ++p)
+        sink.emit('q', all.substr(starts[p], starts[p + 4] - starts[p]));
+    if (spec.edges) {
+      // Skip a leading place name (letters and digits, then 市/区/县) and punctuation-free edges.
+      size_t first = 0;
+      while (first < count && starts[first + 1] - starts[first] == 1) ++first;
+      if (first > 0 && first < count) {
+        const std::string_view c = all.substr(starts[first], starts[first + 1] - starts[first]);
+        if (c == "市" || c == "区" || c == "县") ++first;
+      }
+      if (first + 2 <= count) {
+        sink.emit('x', all.substr(starts[first], starts[first + 2] - starts[first]));
+        sink.emit('y', all.substr(starts[count - 2], starts[count] - starts[count - 2]));
+      }
+    }
     std::string pair;
     for (size_t g = 1; g <= static_cast<size_t>(spec.skip_max > 3 ? 3 : spec.skip_max); ++g)
       for (size_t p = 0; p + g + 1 < count; ++p) {

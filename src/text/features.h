@@ -38,6 +38,13 @@ struct FeatureSpec {
   // from says something about its category even when its letters say nothing about the text.
   bool place_features = false;
 
+  // Character 4-grams as well ('q'), each at this fraction of its TF-IDF value (0 = none): longer
+  // phrases without letting their many rare features drown the 1–3-grams.
+  double char4_weight = 0;
+  // The title's first and last two characters, after a leading place name ('x', 'y'): where a
+  // title starts and ends says what it asks about (关于… / …的问题 / …怎么办).
+  bool edges = false;
+
   bool operator==(const FeatureSpec&) const = default;
 };
 
@@ -48,7 +55,8 @@ std::string model_text(std::string_view raw, const FeatureSpec& spec,
 
 // Calls emit(kind, feature) for every feature of an already built model text, in a fixed order.
 // `kind` tells features of different families apart ('1'..'9' character n-grams of that length,
-// 's'..'u' skip-bigrams with gap 1..3, 'a'..'i' word n-grams of length 1..9, 'p' places); `feature`
+// 'q' weighted character 4-grams, 's'..'u' skip-bigrams with gap 1..3, 'x'/'y' the first/last
+// characters, 'a'..'i' word n-grams of length 1..9, 'p' places); `feature`
 // is valid only during the call.
 class FeatureSink {
  public:

@@ -78,9 +78,14 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
     m.features.skip_max = value[0] - '0';
     return {};
   }
-  if (key == "placefeat") {
+  // The on/off options: 0 or 1.
+  bool* flag = key == "placefeat"  ? &m.features.place_features
+               : key == "edges"    ? &m.features.edges
+               : key == "augplace" ? &m.augment_places
+                                   : nullptr;
+  if (flag) {
     if (value != "0" && value != "1") return fail(bad(opt, "0 or 1"));
-    m.features.place_features = value == "1";
+    *flag = value == "1";
     return {};
   }
   if (key == "digits") {
@@ -128,6 +133,32 @@ Result<void> apply_option(MemberSpec& m, std::string_view opt) {
     l.beta = d;
   else if (linear && key == "idf")
     l.idf = d != 0;
+  else if (linear && key == "ovo")
+    l.one_vs_one = d != 0, l.pairwise_votes = d == 2;
+  else if (linear && key == "pairw" && d >= 0 && d <= 10)
+    l.pairwise_weight = d;
+  else if (linear && key == "bags" && i >= 0 && i <= 100)
+    l.bags = i;
+  else if (linear && key == "c4w" && d >= 0 && d <= 1)
+    m.features.char4_weight = d;
+  else if (linear && key == "aug" && i >= 0 && i <= 10)
+    m.augment_copies = i;
+  else if (linear && key == "augw" && d > 0 && d <= 1)
+    m.augment_weight = d;
+  else if (linear && key.size() == 3 && key[0] == 'c' && key[1] >= '1' && key[1] <= '3' &&
+           key[2] == 'w' && d > 0 && d <= 10)
+    m.char_weights[key[1] - '1'] = d;
+  else if (linear && key == "ww" && d > 0 && d <= 10)
+    m.word_weight = d;
+  else if (linear && key == "sq")
+    l.squared_hinge = d != 0;
+  else if (linear && key == "nbw")
+    l.nb_weighted = d != 0;
+  else if (linear && key.size() == 3 && key[0] == 'k' && key[1] >= '0' && key[1] <= '9' &&
+           key[2] == 'c' && d > 0 && d <= 10)
+    l.class_c[static_cast<size_t>(key[1] - '0')] = d;
+  else if (linear && key == "supw" && d > 0 && d <= 10)
+    m.supplement_weight = d;
   else if (key == "min" && i >= 1)
     (linear ? l.min_count : ft.min_count) = i;
   else if (!linear && key == "dim" && i >= 2 && i <= 1000)
@@ -155,6 +186,8 @@ Result<std::vector<MemberSpec>> parse_recipe(std::string_view recipe) {
     MemberSpec m;
     if (kind == "svm") {
       m.linear.loss = LinearParams::Loss::kSvm;
+    } else if (kind == "cs") {
+      m.linear.loss = LinearParams::Loss::kMulticlassSvm;
     } else if (kind == "lr") {
       m.linear.loss = LinearParams::Loss::kLogistic;
       m.linear.temperature = 1.0;
@@ -170,7 +203,7 @@ Result<std::vector<MemberSpec>> parse_recipe(std::string_view recipe) {
     } else if (kind == "stack") {
       m.kind = MemberSpec::Kind::kStack;
     } else {
-      return fail(bad(part, "member kind must be svm, lr, nb, ft, bias or stack"));
+      return fail(bad(part, "member kind must be svm, cs, lr, nb, ft, bias or stack"));
     }
     if (m.kind == MemberSpec::Kind::kLinear) m.features.char_max = 3;
     if (colon != std::string_view::npos)
@@ -178,7 +211,7 @@ Result<std::vector<MemberSpec>> parse_recipe(std::string_view recipe) {
         if (!opt.empty())
           if (auto ok = apply_option(m, opt); !ok) return fail(ok.error());
     if (!m.is_step() && m.features.char_max == 0 && m.features.word_max == 0 &&
-        m.features.skip_max == 0)
+        m.features.skip_max == 0 && m.features.char4_weight == 0 && !m.features.edges)
       return fail(bad(part, "no features"));
     members.push_back(m);
   }

@@ -27,6 +27,16 @@ struct MemberSpec {
   double weight = 1.0;     // share in the ensemble's averaged probabilities
   int bias_folds = 4;      // kBias, kStack: folds of the inner cross-validation
   double stack_l2 = 1e-3;  // kStack: L2 penalty of the logistic regression
+  // Linear members, training data: each title also trained on as `augment_copies` copies with
+  // characters deleted at random, and/or (`augment_places`) a copy without its place names, each
+  // copy weighing `augment_weight`; supplements (whole messages) weigh `supplement_weight`.
+  int augment_copies = 0;
+  bool augment_places = false;
+  double augment_weight = 0.5;
+  double supplement_weight = 1.0;
+  // Linear members: factors on the TF-IDF values of character 1-, 2-, 3-grams and of words.
+  double char_weights[3] = {1.0, 1.0, 1.0};
+  double word_weight = 1.0;
 };
 
 // kInvalidArgument (field "recipe") naming the offending part.
