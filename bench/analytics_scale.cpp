@@ -21,7 +21,7 @@
 // rebuilt by this build's code, so a file from an earlier build measures the current one.
 //
 // Usage: analytics_scale --cases N [--seed S] [--threads T] [--csv FILE] [--data DIR]
-//                        [--snapshot FILE]
+//                        [--snapshot FILE] [--only q3,i1,...]   (--only: those questions alone)
 #include <boost/json.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -138,6 +138,7 @@ json::object rollup_tables(const analytics::Rollups& r) {
   };
   put("places_month", r.places_month);
   put("places_year", r.places_year);
+  put("places_all", r.places_all);
   put("attrs_month", r.attrs_month);
   put("attrs_year", r.attrs_year);
   put("category2_day", r.category2_day);
@@ -206,7 +207,7 @@ double fill(analytics::Cube& cube, const bench::BenchDistrict& d, std::int64_t n
 int main(int argc, char** argv) {
   std::int64_t n = 1000000, threads = 2;
   std::uint64_t seed = 1;
-  std::string csv, data = "/tmp/analytics-scale-store", snapshot;
+  std::string csv, data = "/tmp/analytics-scale-store", snapshot, only;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--cases")) n = std::atoll(argv[i + 1]);
     if (!std::strcmp(argv[i], "--threads")) threads = std::max(1LL, std::atoll(argv[i + 1]));
@@ -214,6 +215,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--csv")) csv = argv[i + 1];
     if (!std::strcmp(argv[i], "--data")) data = argv[i + 1];
     if (!std::strcmp(argv[i], "--snapshot")) snapshot = argv[i + 1];
+    if (!std::strcmp(argv[i], "--only")) only = "," + std::string(argv[i + 1]) + ",";
   }
   auto district_data = bench::open_bench_district(data);
   if (!district_data) return 1;
@@ -371,9 +373,11 @@ int main(int argc, char** argv) {
       {"i3_recurring_6_months",
        [&] {
          json::array rows;
-         for (const auto& x : analytics::find_recurring(cube, {.today = today - 1}, all))
-           rows.push_back(json::array{x.place, x.category, x.total});
-         return json::object{{"rows", rows}};
+         // The API's default page (50 rows) and the total.
+         const auto page = analytics::find_recurring(cube, {.today = today - 1, .limit = 50}, all);
+         for (const auto& x : page.rows)
+           rows.push_back(json::array{x.place, x.category, x.total, x.series.size()});
+         return json::object{{"total", page.total}, {"rows", rows}};
        }},
       {"i4_monthly_topics_year", [&] {
          const auto r = analytics::monthly_topics(cube, 2026, all);
@@ -385,6 +389,9 @@ int main(int argc, char** argv) {
   all_questions.insert(all_questions.end(), std::begin(cockpit), std::end(cockpit));
   all_questions.insert(all_questions.end(), std::begin(insights), std::end(insights));
   for (const auto& q : all_questions) {
+    // Names start with their short name (q3_…, i1_…).
+    const std::string short_name(q.name, std::strcspn(q.name, "_"));
+    if (!only.empty() && only.find("," + short_name + ",") == std::string::npos) continue;
     json::object answer, scanned;
     const double ms = best_of_5([&] { answer = q.run(); });
     cube.use_rollups = false;

@@ -53,8 +53,8 @@ size_t Rollups::entries() const {
 
 void Rollups::clear() {
   for (auto* t :
-       {&places_month, &places_year, &attrs_month, &attrs_year, &category2_day, &category2_month,
-        &category1_month, &status_day, &open_by_deadline, &overdue_by_deadline})
+       {&places_month, &places_year, &places_all, &attrs_month, &attrs_year, &category2_day,
+        &category2_month, &category1_month, &status_day, &open_by_deadline, &overdue_by_deadline})
     t->clear();
   units_day.clear();
   units_month.clear();
@@ -152,8 +152,9 @@ void Cube::rollup(size_t row, int sign) {
   const std::uint32_t year = month / 12;
   const std::uint64_t category2 = rollup_key(
       category_[row] == 0 ? 0 : category_levels_[category_[row]][1], area, dept, 0, 0, 0);
-  add(rollups_.places_month.at(month, place), 1);
-  add(rollups_.places_year.at(year, place), 1);
+  add(rollups_.places_month.at(month, place, area), 1);
+  add(rollups_.places_year.at(year, place, area), 1);
+  add(rollups_.places_all.at(0, place, area), 1);
   add(rollups_.attrs_month.at(month, attrs), 1);
   add(rollups_.attrs_year.at(year, attrs), 1);
   add(rollups_.category2_day.at(day, category2), 1);
