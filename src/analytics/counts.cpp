@@ -393,6 +393,8 @@ struct CountTables {
   const PeriodTable<V>* day = nullptr;
   const PeriodTable<V>* month = nullptr;
   const PeriodTable<V>* year = nullptr;
+  const PeriodTable<V>* all = nullptr;  // every day in period 0: queries over all time
+  bool by_area = false;                 // tables split by area (the key's area is the part)
 };
 
 constexpr unsigned bit(Source s) {
@@ -430,6 +432,18 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> read_rollups(
   std::vector<FilterTable> filter_tables;
   const auto groups = build_tables(cube, q, filters, lo, hi, dims, filter_tables);
   if (!groups) return std::nullopt;
+  // With a street, community or grid filter, a table split by area is read only in the parts of
+  // the areas that pass it (an entry's part is its area, so the others hold no passing entry).
+  std::optional<std::vector<std::uint32_t>> area_parts;
+  for (const auto& f : filter_tables) {
+    if (!t.by_area || f.source != Source::kArea) continue;
+    std::vector<std::uint32_t> pass;
+    for (std::uint32_t a = 0; a < f.pass.size(); ++a)
+      if (f.pass[a] && (!area_parts ||
+                        std::find(area_parts->begin(), area_parts->end(), a) != area_parts->end()))
+        pass.push_back(a);
+    area_parts = std::move(pass);
+  }
   // Source values of an entry, indexed by Source.
   std::array<std::uint32_t, 7> src{};
   std::vector<std::uint32_t> counts(*groups, 0);
@@ -453,8 +467,17 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> read_rollups(
     total += n;
   };
   auto table = [&](const PeriodTable<V>& table, std::uint32_t period, std::uint32_t first) {
-    table.for_each(period, [&](std::uint64_t k, const V& v) { visit(first, k, cases_of(v)); });
+    const auto entry = [&](std::uint64_t k, const V& v) { visit(first, k, cases_of(v)); };
+    if (!area_parts) return table.for_each(period, entry);
+    for (const std::uint32_t a : *area_parts) table.for_each_part(period, a, entry);
   };
+  // Every year the data touches (no time filter, no day or month dimension): the all-time table.
+  if (t.all && grain == Grain::kYears &&
+      lo == year_first_day(rollup_month(cube.min_created_day_) / 12) &&
+      hi == year_first_day(rollup_month(cube.max_created_day_) / 12 + 1)) {
+    table(*t.all, 0, lo);
+    return decode_groups(dims, counts);
+  }
   for_each_period(
       lo, hi, grain,
       [&](std::uint32_t d) {
@@ -529,8 +552,8 @@ std::optional<std::vector<std::pair<std::uint64_t, std::int64_t>>> rollup_groups
                                            level1 ? &r.category1_month : &r.category2_month,
                                            nullptr});
   if (fits(category))
-    return read(
-        CountTables<std::uint32_t>{category, false, nullptr, &r.places_month, &r.places_year});
+    return read(CountTables<std::uint32_t>{category, false, nullptr, &r.places_month,
+                                           &r.places_year, &r.places_all, true});
   if (fits(attrs))
     return read(CountTables<std::uint32_t>{attrs, false, nullptr, &r.attrs_month, &r.attrs_year});
   return std::nullopt;

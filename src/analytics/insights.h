@@ -84,7 +84,8 @@ struct RecurringQuery {
   int months = 6;          // N months ending with today's month
   int min_months = 3;      // recurring: cases in at least this many of them
   PlaceLevel level = PlaceLevel::kGrid;
-  size_t top = 0;  // only the first `top` of the order below; 0: all
+  // A page of the order below: `limit` rows (0: all) after the first `offset`.
+  size_t offset = 0, limit = 0;
 };
 
 struct Recurring {
@@ -95,8 +96,15 @@ struct Recurring {
   std::vector<std::pair<int, std::int64_t>>
       series;  // (month code y*12+m−1, count), months with cases
 };
-std::vector<Recurring> find_recurring(const Cube& cube, const RecurringQuery& q,
-                                      const identity::DataScope& scope);
+struct RecurringPage {
+  size_t total = 0;             // recurring (place, category) pairs, whatever the page
+  std::vector<Recurring> rows;  // the page: by months_with_cases, longest_run, total (descending),
+                                // then place and category code
+};
+// Only the page's rows are built (series and codes): the whole list at city scale is tens of
+// thousands of rows.
+RecurringPage find_recurring(const Cube& cube, const RecurringQuery& q,
+                             const identity::DataScope& scope);
 
 // How hard a set of cases was to settle: each rate is null (−1) without a denominator.
 struct Hardness {

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <limits>
 
 #include "analytics/analytics.h"
 #include "analytics/bad_param.h"
@@ -22,6 +23,9 @@ using http::RequestContext;
 using http::Response;
 
 namespace {
+
+// Rows of a recurring-problems page unless `limit` says otherwise, and at most.
+constexpr std::int64_t kDefaultRecurringLimit = 50, kMaxRecurringLimit = 10000;
 
 // Parameters of one request: each known name parsed once; any other name (but lang) is an error.
 class Params {
@@ -225,13 +229,20 @@ Result<Response> hotspots(AnalyticsService& svc, RequestContext& ctx) {
 }
 
 Result<Response> recurring(AnalyticsService& svc, RequestContext& ctx) {
-  Params p(ctx, {"months", "min_months", "level", "top"});
+  Params p(ctx, {"months", "min_months", "level", "limit", "offset", "top"});
   if (p.error()) return fail(*p.error());
   RecurringQuery q;
-  // The cockpit shows a handful; the whole list at city scale is tens of thousands of rows.
-  auto top = p.integer("top", 1, 10000);
+  // A page: the cockpit shows a handful; the whole list at city scale is tens of thousands of rows.
+  // `top` is the earlier name of `limit`.
+  auto limit = p.integer("limit", 1, kMaxRecurringLimit);
+  if (!limit) return fail(limit.error());
+  auto top = p.integer("top", 1, kMaxRecurringLimit);
   if (!top) return fail(top.error());
-  q.top = static_cast<size_t>(top->value_or(0));
+  if (*limit && *top) return fail(bad_param("top", "the earlier name of limit; give one of them"));
+  q.limit = static_cast<size_t>(limit->value_or(top->value_or(kDefaultRecurringLimit)));
+  auto offset = p.integer("offset", 0, std::numeric_limits<std::int32_t>::max());
+  if (!offset) return fail(offset.error());
+  q.offset = static_cast<size_t>(offset->value_or(0));
   auto months = p.integer("months", 2, 36);
   if (!months) return fail(months.error());
   q.months = static_cast<int>(months->value_or(6));
@@ -244,8 +255,9 @@ Result<Response> recurring(AnalyticsService& svc, RequestContext& ctx) {
   q.today = today(svc);
   const Names names(svc, ctx.lang());
   json::array rows;
-  for (const Recurring& r :
-       find_recurring(svc.cube(), q, stats_scope(svc.cases(), ctx.principal()))) {
+  const RecurringPage page =
+      find_recurring(svc.cube(), q, stats_scope(svc.cases(), ctx.principal()));
+  for (const Recurring& r : page.rows) {
     json::array series;
     for (const auto& [m, n] : r.series)
       series.push_back(json::object{{"month", month_label(m)}, {"count", n}});
@@ -272,6 +284,9 @@ Result<Response> recurring(AnalyticsService& svc, RequestContext& ctx) {
   return Response::json(json::object{{"from_month", month_label(last - q.months + 1)},
                                      {"to_month", month_label(last)},
                                      {"min_months", q.min_months},
+                                     {"total", page.total},
+                                     {"offset", q.offset},
+                                     {"limit", q.limit},
                                      {"rows", std::move(rows)}});
 }
 

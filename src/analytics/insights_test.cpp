@@ -194,7 +194,7 @@ TEST_F(InsightsTest, RecurringMonthAfterMonth) {
   add_n(1, at(2024, 2, 3), "S2-C1-G1", "C2");
   RecurringQuery q;
   q.today = *parse_day("2024-06-15");  // Jan..Jun 2024
-  auto r = find_recurring(cube_, q, kAll);
+  auto r = find_recurring(cube_, q, kAll).rows;
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].place, "S1-C1-G1");
   EXPECT_EQ(r[0].category, "C1-01-01");
@@ -205,16 +205,35 @@ TEST_F(InsightsTest, RecurringMonthAfterMonth) {
   EXPECT_EQ(month_label(r[0].series[1].first), "2024-02");
   EXPECT_EQ(r[0].series[1].second, 2);
   q.min_months = 2;
-  r = find_recurring(cube_, q, kAll);
+  r = find_recurring(cube_, q, kAll).rows;
   ASSERT_EQ(r.size(), 3u);
   EXPECT_EQ(r[1].place, "S2-C1-G1");  // 2 months, run 2 before run 1
   EXPECT_EQ(r[1].total, 2);
   EXPECT_EQ(r[2].place, "S1-C1-G2");
   EXPECT_EQ(r[2].total, 4);
-  EXPECT_EQ(find_recurring(cube_, q, kS2).size(), 1u);
+  EXPECT_EQ(find_recurring(cube_, q, kS2).rows.size(), 1u);
+  // Pages of the same order: the total stays, the rows are a window of it.
+  q.offset = 1;
+  q.limit = 1;
+  auto page = find_recurring(cube_, q, kAll);
+  EXPECT_EQ(page.total, 3u);
+  ASSERT_EQ(page.rows.size(), 1u);
+  EXPECT_EQ(page.rows[0].place, "S2-C1-G1");
+  EXPECT_EQ(page.rows[0].series, r[1].series);
+  q.offset = 2;
+  q.limit = 5;
+  page = find_recurring(cube_, q, kAll);
+  ASSERT_EQ(page.rows.size(), 1u);
+  EXPECT_EQ(page.rows[0].place, "S1-C1-G2");
+  q.offset = 3;
+  page = find_recurring(cube_, q, kAll);
+  EXPECT_EQ(page.total, 3u);
+  EXPECT_TRUE(page.rows.empty());
+  q.offset = 0;
+  q.limit = 0;
   q.level = PlaceLevel::kCommunity;
   q.min_months = 3;
-  r = find_recurring(cube_, q, kAll);
+  r = find_recurring(cube_, q, kAll).rows;
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].place, "S1-C1");
 }

@@ -23,29 +23,45 @@ std::string month_label(int code) {
   return buf;
 }
 
-std::vector<Recurring> find_recurring(const Cube& cube, const RecurringQuery& q,
-                                      const identity::DataScope& scope) {
+namespace {
+
+// The rank of each code of a dictionary in the order of the codes' text (ties of the recurring
+// order are broken by place and category code).
+std::vector<std::uint32_t> text_ranks(const Dictionary& d) {
+  std::vector<std::uint32_t> order(d.size()), rank(d.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return d.code(a) < d.code(b); });
+  for (std::uint32_t i = 0; i < order.size(); ++i) rank[order[i]] = i;
+  return rank;
+}
+
+}  // namespace
+
+RecurringPage find_recurring(const Cube& cube, const RecurringQuery& q,
+                             const identity::DataScope& scope) {
   auto lock = cube.lock_shared();
   const ScopeMask mask(cube, scope);
   const int last = month_code(q.today);
   const int first = last - q.months + 1;
+  const size_t months = static_cast<size_t>(q.months);
   // Counts by (place, category) in a flat table: slot[place × categories + category] is the
   // 1-based index of the pair's q.months counters in `series`.
   const size_t categories = cube.categories_.size();
   std::vector<std::uint32_t> slot(cube.areas_.size() * categories, 0);
   std::vector<std::uint32_t> keys;  // place << 16 | category, by slot
   std::vector<std::int64_t> series;
+  const auto& place_of = q.level == PlaceLevel::kGrid ? cube.area_grid_ : cube.area_community_;
   auto count = [&](int m, std::uint16_t area, std::uint16_t category, std::int64_t n) {
-    const std::uint32_t place =
-        q.level == PlaceLevel::kGrid ? cube.area_grid_[area] : cube.area_community_[area];
+    const std::uint32_t place = place_of[area];
     if (place == 0 || category == 0 || n == 0) return;
     std::uint32_t& s = slot[place * categories + category];
     if (s == 0) {
       keys.push_back((place << 16) | category);
-      series.resize(series.size() + static_cast<size_t>(q.months), 0);
+      series.resize(series.size() + months, 0);
       s = static_cast<std::uint32_t>(keys.size());
     }
-    series[(s - 1) * static_cast<size_t>(q.months) + static_cast<size_t>(m - first)] += n;
+    series[(s - 1) * months + static_cast<size_t>(m - first)] += n;
   };
   if (cube.use_rollups) {
     // The month rollup by (leaf category, area, department) holds exactly these counts.
@@ -62,38 +78,56 @@ std::vector<Recurring> find_recurring(const Cube& cube, const RecurringQuery& q,
         count(m, cube.area_[row], cube.category_[row], 1);
     }
   }
-  std::vector<Recurring> out;
-  for (size_t k = 0; k < keys.size(); ++k) {
-    const std::uint32_t key = keys[k];
-    const std::int64_t* v = series.data() + k * static_cast<size_t>(q.months);
-    Recurring r;
-    for (int i = 0; i < q.months; ++i) r.months_with_cases += v[i] > 0;
-    if (r.months_with_cases < q.min_months) continue;
-    int run = 0;
-    r.series.reserve(static_cast<size_t>(r.months_with_cases));
-    for (int i = 0; i < q.months; ++i) {
-      run = v[i] > 0 ? run + 1 : 0;
-      r.longest_run = std::max(r.longest_run, run);
-      if (v[i] == 0) continue;
-      r.total += v[i];
-      r.series.emplace_back(first + i, v[i]);
-    }
-    r.place = cube.areas_.code(static_cast<std::uint16_t>(key >> 16));
-    r.category = cube.categories_.code(static_cast<std::uint16_t>(key & 0xFFFF));
-    out.push_back(std::move(r));
-  }
-  const auto before = [](const Recurring& a, const Recurring& b) {
-    return std::tie(b.months_with_cases, b.longest_run, b.total, a.place, a.category) <
-           std::tie(a.months_with_cases, a.longest_run, a.total, b.place, b.category);
+  // The recurring pairs as small records, ordered without building their rows.
+  struct Candidate {
+    int months_with_cases = 0, longest_run = 0;
+    std::int64_t total = 0;
+    std::uint32_t place_rank = 0, category_rank = 0, k = 0;
   };
-  if (q.top > 0 && q.top < out.size()) {
-    std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(q.top), out.end(),
-                      before);
-    out.resize(q.top);
-  } else {
-    std::sort(out.begin(), out.end(), before);
+  const std::vector<std::uint32_t> place_rank = text_ranks(cube.areas_);
+  const std::vector<std::uint32_t> category_rank = text_ranks(cube.categories_);
+  std::vector<Candidate> found;
+  for (std::uint32_t k = 0; k < keys.size(); ++k) {
+    const std::int64_t* v = series.data() + k * months;
+    Candidate c;
+    for (size_t i = 0; i < months; ++i) c.months_with_cases += v[i] > 0;
+    if (c.months_with_cases < q.min_months) continue;
+    int run = 0;
+    for (size_t i = 0; i < months; ++i) {
+      run = v[i] > 0 ? run + 1 : 0;
+      c.longest_run = std::max(c.longest_run, run);
+      c.total += v[i];
+    }
+    c.place_rank = place_rank[keys[k] >> 16];
+    c.category_rank = category_rank[keys[k] & 0xFFFF];
+    c.k = k;
+    found.push_back(c);
   }
-  return out;
+  const auto before = [](const Candidate& a, const Candidate& b) {
+    return std::tie(b.months_with_cases, b.longest_run, b.total, a.place_rank, a.category_rank) <
+           std::tie(a.months_with_cases, a.longest_run, a.total, b.place_rank, b.category_rank);
+  };
+  RecurringPage page;
+  page.total = found.size();
+  const size_t begin = std::min(q.offset, found.size());
+  const size_t end = q.limit == 0 ? found.size() : std::min(found.size(), begin + q.limit);
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(end), found.end(),
+                    before);
+  for (size_t i = begin; i < end; ++i) {
+    const Candidate& c = found[i];
+    const std::int64_t* v = series.data() + c.k * months;
+    Recurring r;
+    r.months_with_cases = c.months_with_cases;
+    r.longest_run = c.longest_run;
+    r.total = c.total;
+    r.series.reserve(static_cast<size_t>(c.months_with_cases));
+    for (size_t m = 0; m < months; ++m)
+      if (v[m] != 0) r.series.emplace_back(first + static_cast<int>(m), v[m]);
+    r.place = cube.areas_.code(static_cast<std::uint16_t>(keys[c.k] >> 16));
+    r.category = cube.categories_.code(static_cast<std::uint16_t>(keys[c.k] & 0xFFFF));
+    page.rows.push_back(std::move(r));
+  }
+  return page;
 }
 
 double Hardness::score() const {

@@ -53,8 +53,8 @@ size_t Rollups::entries() const {
 
 void Rollups::clear() {
   for (auto* t :
-       {&places_month, &places_year, &attrs_month, &attrs_year, &category2_day, &category2_month,
-        &category1_month, &status_day, &open_by_deadline, &overdue_by_deadline})
+       {&places_month, &places_year, &places_all, &attrs_month, &attrs_year, &category2_day,
+        &category2_month, &category1_month, &status_day, &open_by_deadline, &overdue_by_deadline})
     t->clear();
   units_day.clear();
   units_month.clear();
@@ -64,11 +64,12 @@ void Rollups::clear() {
 }
 
 void Rollups::merge(Rollups&& other) {
-  static_assert(sizeof(Rollups) == 15 * sizeof(PeriodTable<std::uint32_t>),
+  static_assert(sizeof(Rollups) == 16 * sizeof(PeriodTable<std::uint32_t>),
                 "a table added to Rollups must be merged here");
   const auto add_count = [](std::uint32_t& to, std::uint32_t from) { to += from; };
   for (auto [to, from] : {std::pair{&places_month, &other.places_month},
                           {&places_year, &other.places_year},
+                          {&places_all, &other.places_all},
                           {&attrs_month, &other.attrs_month},
                           {&attrs_year, &other.attrs_year},
                           {&category2_day, &other.category2_day},
@@ -188,8 +189,9 @@ void Cube::add_rollup(Rollups& rollups_, size_t row, int sign) const {
   const std::uint32_t year = month / 12;
   const std::uint64_t category2 = rollup_key(
       category_[row] == 0 ? 0 : category_levels_[category_[row]][1], area, dept, 0, 0, 0);
-  add(rollups_.places_month.at(month, place), 1);
-  add(rollups_.places_year.at(year, place), 1);
+  add(rollups_.places_month.at(month, place, area), 1);
+  add(rollups_.places_year.at(year, place, area), 1);
+  add(rollups_.places_all.at(0, place, area), 1);
   add(rollups_.attrs_month.at(month, attrs), 1);
   add(rollups_.attrs_year.at(year, attrs), 1);
   add(rollups_.category2_day.at(day, category2), 1);

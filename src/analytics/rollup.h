@@ -75,50 +75,69 @@ struct DueSums {
   std::uint32_t due = 0, closed = 0, closed_on_time = 0;
 };
 
-// Values of type V by (period, packed key). Periods are small integers (days since 1970, or month
-// codes year * 12 + month - 1) indexing a vector of buckets; each bucket is a small open-addressing
-// table.
+// Values of type V by (period, part, packed key). Periods are small integers (days since 1970, or
+// month codes year * 12 + month - 1) indexing a vector of periods; within a period, entries are
+// split into parts (a table split by area passes the key's area code, so a query on one street,
+// community or grid reads only the parts of its areas; the others pass 0), each a small
+// open-addressing table.
 template <class V>
 class PeriodTable {
  public:
-  V& at(std::uint32_t period, std::uint64_t key) {
-    if (period >= buckets_.size()) buckets_.resize(period + 1);
-    return buckets_[period].at(key);
+  V& at(std::uint32_t period, std::uint64_t key, std::uint32_t part = 0) {
+    if (period >= periods_.size()) periods_.resize(period + 1);
+    auto& parts = periods_[period];
+    if (part >= parts.size()) parts.resize(part + 1);
+    return parts[part].at(key);
   }
   // f(key, value) for every entry of the period (zeros included).
   template <class F>
   void for_each(std::uint32_t period, F&& f) const {
-    if (period >= buckets_.size()) return;
-    const Bucket& b = buckets_[period];
+    if (period >= periods_.size()) return;
+    for (const Bucket& b : periods_[period])
+      for (size_t i = 0; i < b.keys.size(); ++i) f(b.keys[i], b.values[i]);
+  }
+  // The same for one part of the period.
+  template <class F>
+  void for_each_part(std::uint32_t period, std::uint32_t part, F&& f) const {
+    if (period >= periods_.size() || part >= periods_[period].size()) return;
+    const Bucket& b = periods_[period][part];
     for (size_t i = 0; i < b.keys.size(); ++i) f(b.keys[i], b.values[i]);
   }
-  std::uint32_t periods() const { return static_cast<std::uint32_t>(buckets_.size()); }
+  std::uint32_t periods() const { return static_cast<std::uint32_t>(periods_.size()); }
   size_t entries() const {
     size_t n = 0;
-    for (const auto& b : buckets_) n += b.keys.size();
+    for (const auto& parts : periods_)
+      for (const auto& b : parts) n += b.keys.size();
     return n;
   }
   size_t memory_bytes() const {
-    size_t n = buckets_.capacity() * sizeof(Bucket);
-    for (const auto& b : buckets_)
-      n += b.keys.capacity() * 8 + b.values.capacity() * sizeof(V) + b.slots.capacity() * 4;
+    size_t n = periods_.capacity() * sizeof(periods_[0]);
+    for (const auto& parts : periods_) {
+      n += parts.capacity() * sizeof(Bucket);
+      for (const auto& b : parts)
+        n += b.keys.capacity() * 8 + b.values.capacity() * sizeof(V) + b.slots.capacity() * 4;
+    }
     return n;
   }
-  void clear() { buckets_.clear(); }
+  void clear() { periods_.clear(); }
   // Adds `other`'s entries to this table and empties it: add(mine, theirs) where both hold a key,
   // the other keys appended in other's order (as if other's rows had been added after this
-  // table's); a period only `other` holds is moved over whole.
+  // table's); a part of a period only `other` holds is moved over whole.
   template <class Add>
   void merge(PeriodTable&& other, Add&& add) {
-    if (other.buckets_.size() > buckets_.size()) buckets_.resize(other.buckets_.size());
-    for (size_t p = 0; p < other.buckets_.size(); ++p) {
-      Bucket& from = other.buckets_[p];
-      if (buckets_[p].keys.empty()) {
-        buckets_[p] = std::move(from);
-        continue;
+    if (other.periods_.size() > periods_.size()) periods_.resize(other.periods_.size());
+    for (size_t p = 0; p < other.periods_.size(); ++p) {
+      auto& mine = periods_[p];
+      auto& theirs = other.periods_[p];
+      if (theirs.size() > mine.size()) mine.resize(theirs.size());
+      for (size_t q = 0; q < theirs.size(); ++q) {
+        Bucket& from = theirs[q];
+        if (mine[q].keys.empty()) {
+          mine[q] = std::move(from);
+          continue;
+        }
+        for (size_t i = 0; i < from.keys.size(); ++i) add(mine[q].at(from.keys[i]), from.values[i]);
       }
-      for (size_t i = 0; i < from.keys.size(); ++i)
-        add(buckets_[p].at(from.keys[i]), from.values[i]);
     }
     other.clear();
   }
@@ -160,14 +179,16 @@ class PeriodTable {
       }
     }
   };
-  std::vector<Bucket> buckets_;
+  std::vector<std::vector<Bucket>> periods_;  // by period, then by part
 };
 
 // The cube's pre-aggregates.
 struct Rollups {
   // Cases by created month and year and (leaf category, area, department): counts by category and
-  // place.
-  PeriodTable<std::uint32_t> places_month, places_year;
+  // place. Split by area (the part is the key's area code), so a street's query reads only its
+  // own areas' entries. places_all holds every created day in period 0: a query over all time
+  // reads each key once instead of once per year.
+  PeriodTable<std::uint32_t> places_month, places_year, places_all;
   // Cases by created month and year and (area, department, status, channel, type).
   PeriodTable<std::uint32_t> attrs_month, attrs_year;
   // Cases by created day and month and (level-2 category, area, department), and by created day and
@@ -195,10 +216,10 @@ struct Rollups {
   PeriodTable<std::uint32_t> open_by_deadline;
 
   // The count tables (value: cases), for memory figures and clearing.
-  std::array<const PeriodTable<std::uint32_t>*, 10> counts() const {
-    return {&places_month,     &places_year,        &attrs_month,     &attrs_year,
-            &category2_day,    &category2_month,    &category1_month, &status_day,
-            &open_by_deadline, &overdue_by_deadline};
+  std::array<const PeriodTable<std::uint32_t>*, 11> counts() const {
+    return {&places_month, &places_year,      &places_all,         &attrs_month,
+            &attrs_year,   &category2_day,    &category2_month,    &category1_month,
+            &status_day,   &open_by_deadline, &overdue_by_deadline};
   }
   size_t memory_bytes() const;
   size_t entries() const;

@@ -130,22 +130,28 @@ class RollupTest : public ::testing::Test {
                     std::to_string(x.place_total) + ":" + std::to_string(x.hotspot);
           out.push_back(line);
         }
+    // Whole lists and pages of them (the page's rows are ordered like the whole list's).
+    const std::pair<size_t, size_t> pages[] = {{0, 0}, {0, 3}, {2, 5}, {1, 1000}};
     for (int months : {3, 12})
-      for (PlaceLevel level : {PlaceLevel::kGrid, PlaceLevel::kCommunity}) {
-        RecurringQuery q{days_from_civil(2024, 10, 5), months, 2, level};
-        std::string line;
-        for (const auto& r : find_recurring(cube_, q, scope)) {
-          line += r.place + "/" + r.category + ":" + std::to_string(r.total) + ":" +
-                  std::to_string(r.longest_run);
-          for (const auto& [m, n] : r.series)
-            line += "," + std::to_string(m) + "=" + std::to_string(n);
-          line += " ";
+      for (PlaceLevel level : {PlaceLevel::kGrid, PlaceLevel::kCommunity})
+        for (const auto& [offset, limit] : pages) {
+          RecurringQuery q{days_from_civil(2024, 10, 5), months, 2, level, offset, limit};
+          const RecurringPage page = find_recurring(cube_, q, scope);
+          std::string line = std::to_string(page.total) + ":";
+          for (const auto& r : page.rows) {
+            line += r.place + "/" + r.category + ":" + std::to_string(r.total) + ":" +
+                    std::to_string(r.longest_run);
+            for (const auto& [m, n] : r.series)
+              line += "," + std::to_string(m) + "=" + std::to_string(n);
+            line += " ";
+          }
+          out.push_back(line);
         }
-        out.push_back(line);
-      }
     bool warned = false;  // the comparison below means something only if some are found
-    for (std::int64_t date : {days_from_civil(2024, 9, 20), days_from_civil(2024, 3, 2)})
-      for (int window : {1, 7, 10}) {
+    // Windows across the year's end (2024-01-02) and the longest window.
+    for (std::int64_t date :
+         {days_from_civil(2024, 9, 20), days_from_civil(2024, 3, 2), days_from_civil(2024, 1, 2)})
+      for (int window : {1, 7, 10, 31}) {
         WarningQuery q{.date = date,
                        .window = window,
                        .baselines = 4,
@@ -214,7 +220,28 @@ class RollupTest : public ::testing::Test {
         {{"dims", "category"}, {"category_level", "3"}, {"street", "S1"}},
         {{"dims", "channel"}, {"from", "2023-11-15"}, {"to", "2025-02-03"}},
         {{"dims", "grid,department"}},
-        {{"dims", "category"}}};
+        {{"dims", "category"}},
+        // Place filters on the leaf tables split by area: one street, community or grid (or two
+        // that agree or not), over all time, whole years, months and days, across year ends.
+        {{"dims", "category"}, {"category_level", "3"}, {"community", "S1-C1"}},
+        {{"dims", "category,grid"}, {"category_level", "3"}, {"grid", "S1-C1-G2"}},
+        {{"dims", "category"}, {"category_level", "3"}, {"street", "S1"}, {"grid", "S1-C1-G1"}},
+        {{"dims", "category"}, {"category_level", "3"}, {"street", "S2"}, {"grid", "S1-C1-G1"}},
+        {{"dims", "category"}, {"category_level", "3"}, {"street", "nope"}},
+        {{"dims", "category,department"}, {"category_level", "3"}, {"street", "S2"}},
+        {{"dims", "category"},
+         {"category_level", "3"},
+         {"street", "S1"},
+         {"from", "2023-01-01"},
+         {"to", "2026-01-01"}},
+        {{"dims", "category"},
+         {"category_level", "3"},
+         {"street", "S1"},
+         {"from", "2023-12-30"},
+         {"to", "2025-01-03"}},
+        {{"dims", "category,month"}, {"category_level", "3"}, {"street", "S1"}},
+        {{"dims", "grid,category"}, {"category_level", "3"}, {"from", "2024-01-01"}},
+        {{"dims", "category"}, {"category_level", "3"}, {"to", "2025-01-01"}}};
     EXPECT_EQ(insights(all, true, true), insights(all, false));
     EXPECT_EQ(insights(s1, true), insights(s1, false));
     for (const auto& q : queries)

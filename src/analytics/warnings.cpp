@@ -27,59 +27,78 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
   const std::int64_t step = (q.window + 6) / 7 * 7;
   const std::int64_t oldest = q.date - q.baselines * step - q.window + 1;
   const size_t slots = static_cast<size_t>(q.baselines) + 1;
-  // key: area type (1 bit) | level − 1 (1 bit) | area (16) | category (16)
-  std::unordered_map<std::uint64_t, std::vector<std::int64_t>> counts;
   // First by (area, category) in a flat table (pair[area × categories + category] is the 1-based
   // index of the pair's counters by window), then rolled up to streets, communities and levels.
-  const size_t categories = cube.categories_.size();
-  std::vector<std::uint32_t> pair(cube.areas_.size() * categories, 0);
+  const size_t areas = cube.areas_.size(), categories = cube.categories_.size();
+  std::vector<std::uint32_t> pair(areas * categories, 0);
   std::vector<std::uint32_t> pairs;  // area << 16 | category
   std::vector<std::int64_t> by_pair;
-  // n cases created on `day` at `area` whose levels 1 and 2 are those of `category`.
-  auto count = [&](std::int64_t day, std::uint16_t area, std::uint16_t category, std::uint32_t n) {
+  // The window a day falls in (0: the recent one), or -1 between two windows: computed once a
+  // day, not per entry (a division per entry was most of the time of the loop below).
+  const auto window_of = [&](std::int64_t day) -> std::int64_t {
     const std::int64_t offset = q.date - day;
-    if (n == 0 || offset % step >= q.window) return;  // between two windows
+    return offset % step < q.window ? offset / step : -1;
+  };
+  // n cases in window j at `area` whose levels 1 and 2 are those of `category`.
+  const auto count = [&](std::int64_t j, std::uint16_t area, std::uint16_t category,
+                         std::uint32_t n) {
     std::uint32_t& i = pair[area * categories + category];
     if (i == 0) {
       pairs.push_back((std::uint32_t{area} << 16) | category);
       by_pair.resize(by_pair.size() + slots, 0);
       i = static_cast<std::uint32_t>(pairs.size());
     }
-    by_pair[(i - 1) * slots + static_cast<size_t>(offset / step)] += n;
+    by_pair[(i - 1) * slots + static_cast<size_t>(j)] += n;
   };
   if (cube.use_rollups) {
-    // The day rollup by (level-2 category, area, department) holds exactly these counts.
-    for (std::int64_t day = std::max<std::int64_t>(oldest, 0); day <= q.date; ++day)
+    // The day rollup by (level-2 category, area, department) holds exactly these counts; days
+    // between two windows are not read.
+    for (std::int64_t day = std::max<std::int64_t>(oldest, 0); day <= q.date; ++day) {
+      const std::int64_t j = window_of(day);
+      if (j < 0) continue;
       cube.rollups_.category2_day.for_each(
           static_cast<std::uint32_t>(day), [&](std::uint64_t key, std::uint32_t n) {
-            if (mask.visible_codes(key_area(key), key_department(key)))
-              count(day, static_cast<std::uint16_t>(key_area(key)),
+            if (n != 0 && mask.visible_codes(key_area(key), key_department(key)))
+              count(j, static_cast<std::uint16_t>(key_area(key)),
                     static_cast<std::uint16_t>(key_category(key)), n);
           });
+    }
   } else {
     for (size_t row = 1; row < cube.rows(); ++row) {
       if (cube.status_[row] == kAbsent) continue;
       const std::int64_t day = cube.created_day_[row];
-      if (day >= oldest && day <= q.date && mask.visible(cube, row))
-        count(day, cube.area_[row], cube.category_[row], 1);
+      if (day < oldest || day > q.date || !mask.visible(cube, row)) continue;
+      if (const std::int64_t j = window_of(day); j >= 0)
+        count(j, cube.area_[row], cube.category_[row], 1);
     }
   }
+  // The units' counters, by (area type, level, unit, category) in a flat table like the pairs'.
+  std::vector<std::uint32_t> unit(4 * areas * categories, 0);
+  std::vector<std::uint64_t> units;  // area type (1 bit) | level − 1 (1 bit) | area (16) | cat (16)
+  std::vector<std::int64_t> by_unit;
   for (size_t k = 0; k < pairs.size(); ++k) {
     if ((pairs[k] & 0xFFFF) == 0) continue;  // no category: no level to count under
     const std::uint16_t area = static_cast<std::uint16_t>(pairs[k] >> 16);
-    const std::uint16_t units[2] = {cube.area_street_[area], cube.area_community_[area]};
+    const std::uint16_t place[2] = {cube.area_street_[area], cube.area_community_[area]};
     const auto& levels = cube.category_levels_[pairs[k] & 0xFFFF];
     for (std::uint64_t t = 0; t < 2; ++t) {
-      if (units[t] == 0) continue;
+      if (place[t] == 0) continue;
       for (std::uint64_t l = 0; l < 2; ++l) {
         if (levels[l] == 0 || (l == 1 && levels[1] == levels[0])) continue;
-        auto& v = counts[(t << 33) | (l << 32) | (std::uint64_t{units[t]} << 16) | levels[l]];
-        if (v.empty()) v.resize(slots, 0);
+        std::uint32_t& i = unit[((t * 2 + l) * areas + place[t]) * categories + levels[l]];
+        if (i == 0) {
+          units.push_back((t << 33) | (l << 32) | (std::uint64_t{place[t]} << 16) | levels[l]);
+          by_unit.resize(by_unit.size() + slots, 0);
+          i = static_cast<std::uint32_t>(units.size());
+        }
+        std::int64_t* v = by_unit.data() + (i - 1) * slots;
         for (size_t j = 0; j < slots; ++j) v[j] += by_pair[k * slots + j];
       }
     }
   }
-  for (const auto& [key, v] : counts) {
+  for (size_t u = 0; u < units.size(); ++u) {
+    const std::uint64_t key = units[u];
+    const std::int64_t* v = by_unit.data() + u * slots;
     const std::int64_t observed = v[0];
     if (observed < q.min_count) continue;
     double mean = 0, var = 0;
@@ -103,7 +122,7 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
     w.high = high;
     w.z = (observed - mean) / spread;
     w.severity = severity_of(w.z);
-    w.series.assign(v.begin() + 1, v.end());
+    w.series.assign(v + 1, v + slots);
     out.push_back(std::move(w));
   }
 }

@@ -277,14 +277,27 @@ TEST_F(StatsInsightsTest, RecurringProblemsAndTopicsAndTraining) {
     EXPECT_EQ(v.at("proposal").at("type").as_string(), "proactive");
   }
   EXPECT_EQ(got, expected);
-  // `top` keeps the head of the same order, on the widest window (most rows).
+  EXPECT_EQ(r.at("total").as_int64(), 1);
+  EXPECT_EQ(r.at("offset").as_int64(), 0);
+  EXPECT_EQ(r.at("limit").as_int64(), 50);  // the default page
+  // Pages (`limit` and `offset`, or `top`, the earlier name of `limit`) are windows of the same
+  // order, on the widest window (most rows).
   const std::string wide = "/api/v1/stats/recurring?months=36&min_months=2&level=community";
-  const json::array all = get("in_admin", wide).at("rows").as_array();
-  ASSERT_GE(all.size(), 2u);
+  const json::object whole = get("in_admin", wide + "&limit=10000");
+  const json::array all = whole.at("rows").as_array();
+  ASSERT_GE(all.size(), 3u);
+  EXPECT_EQ(whole.at("total").as_int64(), static_cast<std::int64_t>(all.size()));
   const json::array head = get("in_admin", wide + "&top=1").at("rows").as_array();
   ASSERT_EQ(head.size(), 1u);
   EXPECT_EQ(head[0], all[0]);
-  EXPECT_EQ(get("in_admin", wide + "&top=10000").at("rows").as_array(), all);
+  const json::object second = get("in_admin", wide + "&offset=1&limit=2");
+  EXPECT_EQ(second.at("total"), whole.at("total"));
+  ASSERT_EQ(second.at("rows").as_array().size(), 2u);
+  EXPECT_EQ(second.at("rows").as_array()[0], all[1]);
+  EXPECT_EQ(second.at("rows").as_array()[1], all[2]);
+  const json::object past = get("in_admin", wide + "&offset=" + std::to_string(all.size()));
+  EXPECT_TRUE(past.at("rows").as_array().empty());
+  EXPECT_EQ(past.at("total"), whole.at("total"));
 
   // Training needs in Q1 2024: returns and rework per leaf category.
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> rr;
@@ -418,6 +431,10 @@ TEST_F(StatsInsightsTest, BadParametersAre422AndResidentsAre403) {
       {"/api/v1/stats/recurring?months=1", "months"},
       {"/api/v1/stats/recurring?months=3&min_months=4", "min_months"},
       {"/api/v1/stats/recurring?top=0", "top"},
+      {"/api/v1/stats/recurring?limit=0", "limit"},
+      {"/api/v1/stats/recurring?limit=10001", "limit"},
+      {"/api/v1/stats/recurring?offset=-1", "offset"},
+      {"/api/v1/stats/recurring?limit=5&top=5", "top"},
       {"/api/v1/stats/monthly-topics?year=abc", "year"},
       {"/api/v1/stats/capacity", "post"},
       {"/api/v1/stats/capacity?post=boss", "post"},
