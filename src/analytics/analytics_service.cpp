@@ -112,9 +112,12 @@ Result<std::int64_t> AnalyticsService::load_snapshot(std::span<const cases::Acti
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info(
       "analytics: cube loaded from {} in {:.3f} s ({} cases; file {:.3f} s, derived structures "
-      "{:.3f} s) and caught up with {} cases changed since {} in {:.3f} s",
-      snapshot_path_, loaded_s, in_cube, w->read_s, w->derive_s, *n,
-      format_rfc3339(w->changed_since), secs - loaded_s);
+      "{:.3f} s on {} thread(s): order {:.3f}, indexes {:.3f}, rollups {:.3f} + {:.3f}, merge "
+      "{:.3f}, 复诉 fixes {:.3f}) and caught up with {} cases changed since {} in {:.3f} s",
+      snapshot_path_, loaded_s, in_cube, w->read_s, w->derive_s, w->derive.threads,
+      w->derive.order_s, w->derive.indexes_s, w->derive.rollups_s, w->derive.rollups2_s,
+      w->derive.merge_s, w->derive.repeat_fix_s, *n, format_rfc3339(w->changed_since),
+      secs - loaded_s);
   {
     std::lock_guard lock(load_mu_);
     last_load_ = "snapshot";
