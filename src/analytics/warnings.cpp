@@ -72,8 +72,12 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
         count(j, cube.area_[row], cube.category_[row], 1);
     }
   }
-  // The units' counters, by (area type, level, unit, category) in a flat table like the pairs'.
-  std::vector<std::uint32_t> unit(4 * areas * categories, 0);
+  // The units' counters, by (area type, level, unit, category). A hash map rather than a flat
+  // table like the pairs': there are few such units (streets and communities × levels 1 and 2),
+  // and a table sized 4 × areas × categories would be tens of MB to clear per query in a district
+  // of thousands of grids.
+  std::unordered_map<std::uint64_t, std::uint32_t> unit;
+  unit.reserve(pairs.size() * 4);
   std::vector<std::uint64_t> units;  // area type (1 bit) | level − 1 (1 bit) | area (16) | cat (16)
   std::vector<std::int64_t> by_unit;
   for (size_t k = 0; k < pairs.size(); ++k) {
@@ -85,9 +89,11 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
       if (place[t] == 0) continue;
       for (std::uint64_t l = 0; l < 2; ++l) {
         if (levels[l] == 0 || (l == 1 && levels[1] == levels[0])) continue;
-        std::uint32_t& i = unit[((t * 2 + l) * areas + place[t]) * categories + levels[l]];
+        const std::uint64_t key =
+            (t << 33) | (l << 32) | (std::uint64_t{place[t]} << 16) | levels[l];
+        std::uint32_t& i = unit[key];
         if (i == 0) {
-          units.push_back((t << 33) | (l << 32) | (std::uint64_t{place[t]} << 16) | levels[l]);
+          units.push_back(key);
           by_unit.resize(by_unit.size() + slots, 0);
           i = static_cast<std::uint32_t>(units.size());
         }
