@@ -70,10 +70,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(std::filesystem::path(file).parent_path());
   auto district_data = bench::open_bench_district(data);
   if (!district_data) return 1;
-  const auto& app = district_data->app;
-  const auto& tree = district_data->tree;
-  const auto& catalog = district_data->catalog;
-  const std::int64_t to_day = district_data->to_day;
+  const auto& [clock, app, tree, catalog, messages, to_day] = *district_data;
   std::string expected;
   auto t = SteadyClock::now();
   if (!load_only) {
