@@ -379,11 +379,30 @@ int main(int argc, char** argv) {
            rows.push_back(json::array{x.place, x.category, x.total, x.series.size()});
          return json::object{{"total", page.total}, {"rows", rows}};
        }},
-      {"i4_monthly_topics_year", [&] {
+      {"i4_monthly_topics_year",
+       [&] {
          const auto r = analytics::monthly_topics(cube, 2026, all);
          json::array rows;
          for (const auto& x : r.rows) rows.push_back(json::array{x.category, x.h.cases});
          return json::object{{"cases", r.overall.cases}, {"rows", rows}};
+       }},
+      // Not the cockpit's requests but the API's limits: the longest warning window (31 days,
+      // 8 baselines: 279 days read) and the whole recurring list in one page.
+      {"i5_warnings_31d",
+       [&] {
+         json::array rows;
+         for (const auto& w :
+              analytics::find_warnings(cube, {.date = today - 1, .window = 31}, all))
+           rows.push_back(json::array{w.kind, w.unit, w.category, w.observed});
+         return json::object{{"rows", rows}};
+       }},
+      {"i6_recurring_whole_list", [&] {
+         json::array rows;
+         const auto page =
+             analytics::find_recurring(cube, {.today = today - 1, .limit = 10000}, all);
+         for (const auto& x : page.rows)
+           rows.push_back(json::array{x.place, x.category, x.total, x.series.size()});
+         return json::object{{"total", page.total}, {"rows", rows}};
        }}};
   std::vector<Question> all_questions(std::begin(questions), std::end(questions));
   all_questions.insert(all_questions.end(), std::begin(cockpit), std::end(cockpit));
