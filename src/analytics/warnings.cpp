@@ -1,6 +1,7 @@
 // GET /api/v1/stats/warnings: volume jumps against a seasonal baseline and rising overdue counts.
 #include <algorithm>
 #include <cmath>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -17,6 +18,10 @@ std::string severity_of(double z) {
   return z >= 4 ? "high" : z >= 3 ? "medium" : "low";
 }
 
+// Volume warnings reading at least this many days of category2_day (windows of 15 days or more
+// with 8 baselines) split them between two threads.
+constexpr std::int64_t kParallelWarningDays = 128;
+
 int severity_rank(const std::string& s) {
   return s == "high" ? 2 : s == "medium" ? 1 : 0;
 }
@@ -30,9 +35,12 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
   // First by (area, category) in a flat table (pair[area × categories + category] is the 1-based
   // index of the pair's counters by window), then rolled up to streets, communities and levels.
   const size_t areas = cube.areas_.size(), categories = cube.categories_.size();
-  std::vector<std::uint32_t> pair(areas * categories, 0);
-  std::vector<std::uint32_t> pairs;  // area << 16 | category
-  std::vector<std::int64_t> by_pair;
+  struct PairCounts {
+    std::vector<std::uint32_t> pair;
+    std::vector<std::uint32_t> pairs;  // area << 16 | category
+    std::vector<std::int64_t> by_pair;
+  };
+  PairCounts counts{std::vector<std::uint32_t>(areas * categories, 0), {}, {}};
   // The window a day falls in (0: the recent one), or -1 between two windows: computed once a
   // day, not per entry (a division per entry was most of the time of the loop below).
   const auto window_of = [&](std::int64_t day) -> std::int64_t {
@@ -40,28 +48,49 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
     return offset % step < q.window ? offset / step : -1;
   };
   // n cases in window j at `area` whose levels 1 and 2 are those of `category`.
-  const auto count = [&](std::int64_t j, std::uint16_t area, std::uint16_t category,
-                         std::uint32_t n) {
-    std::uint32_t& i = pair[area * categories + category];
+  const auto count = [&](PairCounts& c, std::int64_t j, std::uint16_t area, std::uint16_t category,
+                         std::int64_t n) {
+    std::uint32_t& i = c.pair[area * categories + category];
     if (i == 0) {
-      pairs.push_back((std::uint32_t{area} << 16) | category);
-      by_pair.resize(by_pair.size() + slots, 0);
-      i = static_cast<std::uint32_t>(pairs.size());
+      c.pairs.push_back((std::uint32_t{area} << 16) | category);
+      c.by_pair.resize(c.by_pair.size() + slots, 0);
+      i = static_cast<std::uint32_t>(c.pairs.size());
     }
-    by_pair[(i - 1) * slots + static_cast<size_t>(j)] += n;
+    c.by_pair[(i - 1) * slots + static_cast<size_t>(j)] += n;
   };
   if (cube.use_rollups) {
     // The day rollup by (level-2 category, area, department) holds exactly these counts; days
     // between two windows are not read.
-    for (std::int64_t day = std::max<std::int64_t>(oldest, 0); day <= q.date; ++day) {
-      const std::int64_t j = window_of(day);
-      if (j < 0) continue;
-      cube.rollups_.category2_day.for_each(
-          static_cast<std::uint32_t>(day), [&](std::uint64_t key, std::uint32_t n) {
-            if (n != 0 && mask.visible_codes(key_area(key), key_department(key)))
-              count(j, static_cast<std::uint16_t>(key_area(key)),
-                    static_cast<std::uint16_t>(key_category(key)), n);
-          });
+    const auto read_days = [&](std::int64_t first, std::int64_t last, PairCounts& c) {
+      for (std::int64_t day = first; day <= last; ++day) {
+        const std::int64_t j = window_of(day);
+        if (j < 0) continue;
+        cube.rollups_.category2_day.for_each(
+            static_cast<std::uint32_t>(day), [&](std::uint64_t key, std::uint32_t n) {
+              if (n != 0 && mask.visible_codes(key_area(key), key_department(key)))
+                count(c, j, static_cast<std::uint16_t>(key_area(key)),
+                      static_cast<std::uint16_t>(key_category(key)), n);
+            });
+      }
+    };
+    const std::int64_t first = std::max<std::int64_t>(oldest, 0);
+    const std::int64_t days_read = (q.baselines + 1) * std::int64_t{q.window};
+    if (days_read >= kParallelWarningDays && std::thread::hardware_concurrency() > 1) {
+      // Long windows (a month: 279 days) split between two threads by days, the later half's
+      // counters then added to the earlier's; the result does not depend on the order.
+      const std::int64_t middle = first + (q.date - first + 1) / 2;
+      PairCounts later{std::vector<std::uint32_t>(areas * categories, 0), {}, {}};
+      std::thread helper([&] { read_days(middle, q.date, later); });
+      read_days(first, middle - 1, counts);
+      helper.join();
+      for (size_t k = 0; k < later.pairs.size(); ++k)
+        for (size_t j = 0; j < slots; ++j)
+          if (const std::int64_t n = later.by_pair[k * slots + j]; n != 0)
+            count(counts, static_cast<std::int64_t>(j),
+                  static_cast<std::uint16_t>(later.pairs[k] >> 16),
+                  static_cast<std::uint16_t>(later.pairs[k] & 0xFFFF), n);
+    } else {
+      read_days(first, q.date, counts);
     }
   } else {
     for (size_t row = 1; row < cube.rows(); ++row) {
@@ -69,7 +98,7 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
       const std::int64_t day = cube.created_day_[row];
       if (day < oldest || day > q.date || !mask.visible(cube, row)) continue;
       if (const std::int64_t j = window_of(day); j >= 0)
-        count(j, cube.area_[row], cube.category_[row], 1);
+        count(counts, j, cube.area_[row], cube.category_[row], 1);
     }
   }
   // The units' counters, by (area type, level, unit, category). A hash map rather than a flat
@@ -77,14 +106,14 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
   // and a table sized 4 × areas × categories would be tens of MB to clear per query in a district
   // of thousands of grids.
   std::unordered_map<std::uint64_t, std::uint32_t> unit;
-  unit.reserve(pairs.size() * 4);
+  unit.reserve(counts.pairs.size() * 4);
   std::vector<std::uint64_t> units;  // area type (1 bit) | level − 1 (1 bit) | area (16) | cat (16)
   std::vector<std::int64_t> by_unit;
-  for (size_t k = 0; k < pairs.size(); ++k) {
-    if ((pairs[k] & 0xFFFF) == 0) continue;  // no category: no level to count under
-    const std::uint16_t area = static_cast<std::uint16_t>(pairs[k] >> 16);
+  for (size_t k = 0; k < counts.pairs.size(); ++k) {
+    if ((counts.pairs[k] & 0xFFFF) == 0) continue;  // no category: no level to count under
+    const std::uint16_t area = static_cast<std::uint16_t>(counts.pairs[k] >> 16);
     const std::uint16_t place[2] = {cube.area_street_[area], cube.area_community_[area]};
-    const auto& levels = cube.category_levels_[pairs[k] & 0xFFFF];
+    const auto& levels = cube.category_levels_[counts.pairs[k] & 0xFFFF];
     for (std::uint64_t t = 0; t < 2; ++t) {
       if (place[t] == 0) continue;
       for (std::uint64_t l = 0; l < 2; ++l) {
@@ -98,7 +127,7 @@ void volume_warnings(const Cube& cube, const WarningQuery& q, const ScopeMask& m
           i = static_cast<std::uint32_t>(units.size());
         }
         std::int64_t* v = by_unit.data() + (i - 1) * slots;
-        for (size_t j = 0; j < slots; ++j) v[j] += by_pair[k * slots + j];
+        for (size_t j = 0; j < slots; ++j) v[j] += counts.by_pair[k * slots + j];
       }
     }
   }
