@@ -84,28 +84,14 @@ Result<std::int64_t> pending_case_changes(store::Database& db) {
 }
 
 CaseChangeRelay::CaseChangeRelay(store::Database& db, std::chrono::milliseconds interval)
-    : db_(db), interval_(interval), thread_([this](std::stop_token stop) { run(stop); }) {}
+    : db_(db), task_(interval, [this] { drain(); }, {.final_run = true}) {}
 
 CaseChangeRelay::~CaseChangeRelay() {
   stop();
 }
 
 void CaseChangeRelay::stop() {
-  if (!thread_.joinable()) return;
-  thread_.request_stop();
-  thread_.join();
-}
-
-void CaseChangeRelay::run(std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait_for(lock, stop, interval_, [] { return false; });
-    }
-    if (stop.stop_requested()) break;
-    drain();
-  }
-  drain();
+  task_.stop();
 }
 
 // Each round is its own write transaction, run again by the store after a serialization failure

@@ -13,16 +13,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/error.h"
+#include "core/periodic_task.h"
 #include "store/database.h"
 
 namespace civicgrid::app {
@@ -68,15 +66,11 @@ class CaseChangeRelay {
   void stop();
 
  private:
-  void run(std::stop_token stop);
   void drain();
   Result<RelayRound> round();
 
   store::Database& db_;
-  std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::condition_variable_any cv_;
-  std::jthread thread_;
+  PeriodicTask task_;  // last: its thread runs drain()
 };
 
 }  // namespace civicgrid::app

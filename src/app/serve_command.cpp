@@ -2,15 +2,14 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
-#include <condition_variable>
 #include <functional>
 #include <iostream>
 #include <optional>
-#include <thread>
 
 #include "app/app.h"
 #include "app/commands.h"
 #include "app/demo_district.h"
+#include "core/periodic_task.h"
 #include "http/request_context.h"
 #include "http/server.h"
 
@@ -71,29 +70,6 @@ http::CompletionHook make_audit_hook(audit::AuditLog& log) {
       spdlog::error("audit append failed for request {}: {}", ctx.request_id(), r.error().detail());
   };
 }
-
-// Runs `task` every `interval` on its own thread until stopped (the overdue sweep, the cube
-// snapshot).
-class Periodic {
- public:
-  Periodic(std::chrono::seconds interval, std::function<void()> task)
-      : thread_([interval, task = std::move(task)](std::stop_token stop) {
-          std::mutex mu;
-          std::condition_variable_any cv;
-          std::unique_lock lock(mu);
-          while (!cv.wait_for(lock, stop, interval, [] { return false; })) {
-            if (stop.stop_requested()) break;
-            task();
-          }
-        }) {}
-  void stop() {
-    thread_.request_stop();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::jthread thread_;
-};
 
 void sweep_overdue(cases::CaseService& cases) {
   auto n = cases.sweep_overdue();
@@ -201,8 +177,9 @@ int serve(const ServeOptions& opt) {
   spdlog::info("listening on {}:{}", server_options.listen, *port);
   auto& cases = (*app)->cases();
   auto& analytics = (*app)->analytics();
-  Periodic sweeper(std::chrono::seconds(opt.sweep_interval_s), [&cases] { sweep_overdue(cases); });
-  std::optional<Periodic> snapshots;
+  PeriodicTask sweeper(std::chrono::seconds(opt.sweep_interval_s),
+                       [&cases] { sweep_overdue(cases); });
+  std::optional<PeriodicTask> snapshots;
   if (!snapshot.empty() && opt.cube_snapshot_interval_s > 0)
     snapshots.emplace(std::chrono::seconds(opt.cube_snapshot_interval_s),
                       [&analytics] { save_cube_snapshot(analytics, false); });

@@ -71,43 +71,19 @@ Result<LinkRound> link_batch(store::Session& tx, LockWait wait, int limit) {
 
 ChainLinker::ChainLinker(Round round, std::chrono::milliseconds interval)
     : round_(std::move(round)),
-      interval_(interval),
-      thread_([this](std::stop_token stop) { run(stop); }) {}
+      task_(interval, [this] { drain(); }, {.final_run = true, .settle = kSettle}) {}
 
+// A last round at stop, so that a process stopping normally leaves nothing of its own unlinked.
 ChainLinker::~ChainLinker() {
   stop();
 }
 
 void ChainLinker::poke() {
-  {
-    std::lock_guard lock(mu_);
-    if (poked_) return;
-    poked_ = true;
-  }
-  cv_.notify_one();
+  task_.wake();
 }
 
 void ChainLinker::stop() {
-  if (!thread_.joinable()) return;
-  thread_.request_stop();
-  thread_.join();
-}
-
-void ChainLinker::run(std::stop_token stop) {
-  while (!stop.stop_requested()) {
-    bool poked = false;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait_for(lock, stop, interval_, [&] { return poked_; });
-      poked = poked_;
-      poked_ = false;
-    }
-    if (stop.stop_requested()) break;
-    if (poked) std::this_thread::sleep_for(kSettle);
-    drain();
-  }
-  // A last round, so that a process stopping normally leaves nothing of its own unlinked.
-  drain();
+  task_.stop();
 }
 
 void ChainLinker::drain() {

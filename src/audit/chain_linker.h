@@ -8,13 +8,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 #include "core/error.h"
+#include "core/periodic_task.h"
 #include "store/database.h"
 
 namespace civicgrid::audit {
@@ -62,15 +60,10 @@ class ChainLinker {
   void stop();
 
  private:
-  void run(std::stop_token stop);
   void drain();
 
   Round round_;
-  std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::condition_variable_any cv_;
-  bool poked_ = false;
-  std::jthread thread_;
+  PeriodicTask task_;  // last: its thread runs drain()
 };
 
 }  // namespace civicgrid::audit
