@@ -162,6 +162,9 @@ try {
     localStorage.setItem('cg.session', JSON.stringify({ token: 'expired', user: { username: 'x', roles: ['dispatcher'] }, expiresAt: '2999-01-01T00:00:00Z' })));
   await page.goto(B + '/workbench');
   await page.waitForSelector('[data-test=expired]');
+  // The workbench asks for several queue counts at once; the first 401 shows the notice, the others
+  // may still be on their way. Let them all answer inside this step, where their 401s are expected.
+  await page.waitForLoadState('networkidle');
 
   step = 'register + dispatch';
   await login('dispatcher');
