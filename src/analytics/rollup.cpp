@@ -52,10 +52,7 @@ size_t Rollups::entries() const {
 }
 
 void Rollups::clear() {
-  for (auto* t :
-       {&places_month, &places_year, &places_all, &attrs_month, &attrs_year, &category2_day,
-        &category2_month, &category1_month, &status_day, &open_by_deadline, &overdue_by_deadline})
-    t->clear();
+  for (auto* t : counts()) t->clear();
   units_day.clear();
   units_month.clear();
   category_units_year.clear();
@@ -65,20 +62,12 @@ void Rollups::clear() {
 
 void Rollups::merge(Rollups&& other) {
   static_assert(sizeof(Rollups) == 16 * sizeof(PeriodTable<std::uint32_t>),
-                "a table added to Rollups must be merged here");
-  const auto add_count = [](std::uint32_t& to, std::uint32_t from) { to += from; };
-  for (auto [to, from] : {std::pair{&places_month, &other.places_month},
-                          {&places_year, &other.places_year},
-                          {&places_all, &other.places_all},
-                          {&attrs_month, &other.attrs_month},
-                          {&attrs_year, &other.attrs_year},
-                          {&category2_day, &other.category2_day},
-                          {&category2_month, &other.category2_month},
-                          {&category1_month, &other.category1_month},
-                          {&status_day, &other.status_day},
-                          {&open_by_deadline, &other.open_by_deadline},
-                          {&overdue_by_deadline, &other.overdue_by_deadline}})
-    to->merge(std::move(*from), add_count);
+                "a table added to Rollups must be listed in count_tables() or merged here");
+  const auto mine = counts();
+  const auto theirs = other.counts();
+  for (size_t i = 0; i < mine.size(); ++i)
+    mine[i]->merge(std::move(*theirs[i]),
+                   [](std::uint32_t& to, std::uint32_t from) { to += from; });
   const auto add_units = [](UnitSums& to, const UnitSums& from) {
     for (int i = 0; i < kUnitFields; ++i) to.n[i] += from.n[i];
     to.close_minutes += from.close_minutes;

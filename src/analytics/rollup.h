@@ -215,12 +215,20 @@ struct Rollups {
   // the category field, area, department): whether they are overdue depends on the query's today.
   PeriodTable<std::uint32_t> open_by_deadline;
 
-  // The count tables (value: cases), for memory figures and clearing.
-  std::array<const PeriodTable<std::uint32_t>*, 11> counts() const {
-    return {&places_month, &places_year,      &places_all,         &attrs_month,
-            &attrs_year,   &category2_day,    &category2_month,    &category1_month,
-            &status_day,   &open_by_deadline, &overdue_by_deadline};
+ private:
+  // Defined before counts(), which deduces its type from it.
+  template <class Self>
+  static auto count_tables(Self& r) {
+    return std::array{&r.places_month,     &r.places_year,        &r.places_all,
+                      &r.attrs_month,      &r.attrs_year,         &r.category2_day,
+                      &r.category2_month,  &r.category1_month,    &r.status_day,
+                      &r.open_by_deadline, &r.overdue_by_deadline};
   }
+
+ public:
+  // The count tables (value: cases): memory figures, clearing and merging go through this list.
+  auto counts() const { return count_tables(*this); }
+  auto counts() { return count_tables(*this); }
   size_t memory_bytes() const;
   size_t entries() const;
   void clear();
