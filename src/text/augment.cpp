@@ -1,8 +1,8 @@
 #include "text/augment.h"
 
-#include <cctype>
 #include <vector>
 
+#include "text/features.h"
 #include "text/utf8.h"
 
 namespace civicgrid::text {
@@ -31,15 +31,9 @@ std::string delete_characters(std::string_view text, double rate, Rng& rng) {
 std::string without_places(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
-    if (text[i] >= 'A' && text[i] <= 'Z' &&
-        (i == 0 || !std::isalpha(static_cast<unsigned char>(text[i - 1])))) {
-      size_t j = i + 1;
-      while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
-      const std::string_view rest = text.substr(j);
-      if (rest.starts_with("市") || rest.starts_with("区") || rest.starts_with("县")) {
-        i = j + 3;
-        continue;
-      }
+    if (const size_t len = place_at(text, i)) {
+      i += len;
+      continue;
     }
     out.push_back(text[i++]);
   }

@@ -18,7 +18,8 @@ bool ascii_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// The length in bytes of a masked place name at s[i] ("A", digits, then 市/区/县), or 0.
+}  // namespace
+
 size_t place_at(std::string_view s, size_t i) {
   if (!ascii_upper(s[i]) || (i > 0 && ascii_alpha(s[i - 1]))) return 0;
   size_t j = i + 1;
@@ -27,8 +28,6 @@ size_t place_at(std::string_view s, size_t i) {
   if (rest.starts_with("市") || rest.starts_with("区") || rest.starts_with("县")) return j - i + 3;
   return 0;
 }
-
-}  // namespace
 
 std::string model_text(std::string_view raw, const FeatureSpec& spec,
                        std::vector<std::string>* places) {

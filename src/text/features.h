@@ -48,6 +48,10 @@ struct FeatureSpec {
   bool operator==(const FeatureSpec&) const = default;
 };
 
+// The length in bytes of a masked place name at s[i] (a capital letter, digits, then 市/区/县, not
+// preceded by a letter: A市, A3区, K9县), or 0.
+size_t place_at(std::string_view s, size_t i);
+
 // normalize() (NFKC, simplified, spaces), ASCII lower-case, place names and digits per `spec`.
 // The place names found (lower-cased) are appended to `places` when it is given.
 std::string model_text(std::string_view raw, const FeatureSpec& spec,
