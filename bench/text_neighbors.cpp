@@ -26,6 +26,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "text/evaluation.h"
 #include "text/rng.h"
 #include "text/text.h"
 
@@ -228,25 +229,6 @@ struct Softmax {
   }
 };
 
-double macro_f1(const std::vector<int>& truth, const std::vector<int>& pred, int classes) {
-  std::vector<double> tp(classes), fp(classes), fn(classes);
-  for (size_t i = 0; i < truth.size(); ++i) {
-    if (truth[i] == pred[i]) {
-      tp[truth[i]]++;
-    } else {
-      fp[pred[i]]++;
-      fn[truth[i]]++;
-    }
-  }
-  double sum = 0;
-  for (int c = 0; c < classes; ++c) {
-    const double p = tp[c] + fp[c] > 0 ? tp[c] / (tp[c] + fp[c]) : 0;
-    const double r = tp[c] + fn[c] > 0 ? tp[c] / (tp[c] + fn[c]) : 0;
-    sum += p + r > 0 ? 2 * p * r / (p + r) : 0;
-  }
-  return sum / classes;
-}
-
 // Appends to each title the nearest words (cosine ≥ min_cosine) of each of its words (≥ 2
 // characters), chosen among the words found in at least two titles.
 void expand_titles(std::vector<Example>& examples, const std::vector<std::string>& norm_titles,
@@ -426,12 +408,13 @@ int main(int argc, char** argv) {
                supplements.size(), u_title.size());
 
   const size_t n = examples.size();
-  std::vector<std::string> raw_titles, norm_titles;
+  const std::vector<Example> original = examples;  // before --expand or --clusters change texts
+  std::vector<std::string> norm_titles, truth_labels;
   Vectorizer vz;
   vz.lo = o.gram_min;
   vz.hi = o.gram_max;
   for (auto& e : examples) {
-    raw_titles.push_back(e.text);
+    truth_labels.push_back(e.label);
     norm_titles.push_back(normalize(e.text));
     vz.fit(norm_titles.back());
   }
@@ -476,19 +459,10 @@ int main(int argc, char** argv) {
   std::map<double, std::vector<double>> vectors_alone;  // γ → macro-F1, model + γ · vectors
 
   for (int seed : o.seeds) {
-    // The folds of cross_validate: stratified by label, each label's titles shuffled with the seed.
+    // The folds of `text cross-validate`; the supplements follow their titles' folds.
     constexpr int kFolds = 5;
-    std::map<std::string, std::vector<size_t>> by_label;
-    for (size_t i = 0; i < n; ++i) by_label[examples[i].label].push_back(i);
-    std::vector<int> fold_of(n);
-    Rng rng(seed);
-    size_t dealt = 0;
-    for (auto& [label, idx] : by_label) {
-      rng.shuffle(idx);
-      for (size_t i : idx) fold_of[i] = int(dealt++ % kFolds);
-    }
-    std::unordered_map<std::string, int> title_fold;
-    for (size_t i = 0; i < n; ++i) title_fold.emplace(raw_titles[i], fold_of[i]);
+    const std::vector<int> fold_of = stratified_folds(examples, kFolds, seed);
+    const std::vector<int> supplement_fold = supplement_folds(original, fold_of, supplements);
 
     using Scores = std::vector<std::vector<double>>;
     Scores model_score(n, std::vector<double>(classes)), emb_score = model_score;
@@ -507,9 +481,8 @@ int main(int argc, char** argv) {
         }
       }
       std::vector<Supplement> train_sup;
-      for (auto& s : supplements)
-        if (auto it = title_fold.find(s.title); it == title_fold.end() || it->second != f)
-          train_sup.push_back(s);
+      for (size_t j = 0; j < supplements.size(); ++j)
+        if (supplement_fold[j] != f) train_sup.push_back(supplements[j]);
       auto model = train_classifier(train, train_sup, o.recipe);
       if (!model) {
         std::fprintf(stderr, "training failed: %s\n", model.error().message_en().c_str());
@@ -557,16 +530,16 @@ int main(int argc, char** argv) {
                              model_score[i].begin());
         if (best != truth[i])
           std::printf("error\t%s\t%s\t%.2f\t%s\n", labels[truth[i]].c_str(), labels[best].c_str(),
-                      model_score[i][best], raw_titles[i].c_str());
+                      model_score[i][best], original[i].text.c_str());
       }
     auto score_with = [&](auto&& combined) {
-      std::vector<int> pred(n);
+      std::vector<std::string> pred(n);
       for (size_t i = 0; i < n; ++i) {
         double best = -1e300;
         for (int c = 0; c < classes; ++c)
-          if (const double s = combined(i, c); s > best) best = s, pred[i] = c;
+          if (const double s = combined(i, c); s > best) best = s, pred[i] = labels[c];
       }
-      return macro_f1(truth, pred, classes);
+      return score(truth_labels, pred).macro_f1;
     };
     if (vectors)
       for (double g : {0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 1e6})
