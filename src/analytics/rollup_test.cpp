@@ -167,7 +167,9 @@ class RollupTest : public ::testing::Test {
         }
         out.push_back(line);
       }
-    if (expect_warnings) EXPECT_TRUE(warned);
+    if (expect_warnings) {
+      EXPECT_TRUE(warned);
+    }
     for (int year : {2023, 2024, 2025}) {
       const TopicResult t = monthly_topics(cube_, year, scope);
       std::string line = std::to_string(t.overall.cases) + "/" + std::to_string(t.overall.score());

@@ -27,8 +27,7 @@ std::vector<std::string> case_payloads(std::span<const std::int64_t> ids, std::s
   std::string current;
   for (std::int64_t id : ids) {
     const std::string text = std::to_string(id);
-    const bool fresh = current.empty();
-    if (!fresh && current.size() + 1 + text.size() > limit) {
+    if (!current.empty() && current.size() + 1 + text.size() > limit) {
       out.push_back(std::move(current));
       current.clear();
     }
